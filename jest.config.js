@@ -1,0 +1,16 @@
+// Three projects: `unit` is the seconds-long inner loop (pure functions, mocked n8n contexts),
+// `wire` talks to the local sandbox over real mutual TLS, `e2e` drives real n8n servers.
+const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
+const common = {
+	testEnvironment: 'node',
+	transform: { '^.+\\.ts$': tsJest },
+	moduleFileExtensions: ['ts', 'js', 'json'],
+};
+
+module.exports = {
+	projects: [
+		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+		{ ...common, displayName: 'wire', testMatch: ['<rootDir>/test/wire/**/*.test.ts'] },
+		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+	],
+};
