@@ -7,9 +7,14 @@ function copyIcons() {
 	);
 }
 
+// Codex files (`*.node.json`) tell n8n's node panel the categories and documentation links.
+function copyCodex() {
+	return src('nodes/**/*.node.json', { base: '.' }).pipe(dest('dist'));
+}
+
 function copyExamples() {
 	return src('examples/**/*.json', { base: '.' }).pipe(dest('dist'));
 }
 
-exports.build = parallel(copyIcons, copyExamples);
+exports.build = parallel(copyIcons, copyCodex, copyExamples);
 exports.default = exports.build;

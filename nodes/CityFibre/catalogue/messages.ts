@@ -242,6 +242,12 @@ export const requestServiceDiagnostics: MessageDefinition = {
 
 const responseTail: readonly Field[] = [responseCode, errorMessage];
 
+/**
+ * `responseCode` values that mean success. The code list is not documented (reference §2.7, §10.6):
+ * the constructed examples use 0 and the acknowledgement example uses 200 [INF].
+ */
+export const SUCCESS_RESPONSE_CODES: readonly string[] = ['0', '200'];
+
 export const addFaultReportResponse: MessageDefinition = {
 	name: 'addFaultReportResponse',
 	role: 'response',
