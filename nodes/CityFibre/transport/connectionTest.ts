@@ -103,8 +103,19 @@ export async function testConnection(credentials: CityFibreCredentials, now: Dat
 		const cause = error instanceof AttemptError ? error.cause : error;
 		const established = error instanceof AttemptError ? error.established : false;
 		const translation = translateConnectionError(cause, host, established);
-		const message = cause instanceof RequestTimeoutError ? `${host} did not answer within ${timeoutMs / 1000} seconds${via}.` : translation.message;
-		return result(translation.outcome, message, { detail: translation.detail, certificate });
+		if (cause instanceof RequestTimeoutError) {
+			return result('timeout', `${host} did not answer within ${timeoutMs / 1000} seconds${via}.`, { certificate });
+		}
+		if (established && translation.outcome === 'unreachable' && (cause as NodeJS.ErrnoException)?.code === 'ECONNRESET') {
+			// Many servers (Node's among them) refuse a client certificate by closing the fresh
+			// connection once the handshake is done, without an alert or an HTTP answer.
+			return result(
+				'certificateRefused',
+				`The server at ${host} closed the connection right after the TLS handshake, without answering: it refused the client certificate.`,
+				{ detail: translation.detail, certificate },
+			);
+		}
+		return result(translation.outcome, translation.message, { detail: translation.detail, certificate });
 	} finally {
 		agent.destroy();
 	}

@@ -165,7 +165,12 @@ export function translateConnectionError(error: unknown, host: string, establish
 		};
 	}
 	if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(reason)) {
-		return { kind: 'network', outcome: 'unreachable', message: `${host} closed the connection before answering.`, detail };
+		return {
+			kind: 'network',
+			outcome: 'unreachable',
+			message: `${host} closed the connection before answering (if every call ends like this, the server may be refusing the client certificate: run the credential test).`,
+			detail,
+		};
 	}
 	if (code?.startsWith('ERR_SSL') || code?.startsWith('ERR_TLS') || code?.startsWith('ERR_OSSL')) {
 		return { kind: 'tls', outcome: 'certificateRefused', message: `The TLS handshake with ${host} failed.`, detail };
