@@ -43,6 +43,35 @@ export interface ReadMessage {
 	repairs: string[];
 }
 
+const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const REFERENCE = /&(?:#(\d+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));/g;
+
+/** A code point XML 1.0 allows in a document (its `Char` production). */
+function isXmlChar(cp: number): boolean {
+	return (
+		cp === 0x9 ||
+		cp === 0xa ||
+		cp === 0xd ||
+		(cp >= 0x20 && cp <= 0xd7ff) ||
+		(cp >= 0xe000 && cp <= 0xfffd) ||
+		(cp >= 0x10000 && cp <= 0x10ffff)
+	);
+}
+
+/**
+ * Expands exactly XML's five predefined entities and numeric character references, in one pass
+ * (so `&amp;#65;` stays `&#65;`). Any other reference is left as literal text: no DOCTYPE reaches
+ * the parser, so no other entity can be declared, and nothing is ever fetched or multiplied.
+ */
+export function decodeReferences(text: string): string {
+	if (!text.includes('&')) return text;
+	return text.replace(REFERENCE, (whole, dec: string | undefined, hex: string | undefined, named: string | undefined) => {
+		if (named) return PREDEFINED_ENTITIES[named];
+		const cp = dec !== undefined ? Number(dec) : parseInt(hex ?? '', 16);
+		return isXmlChar(cp) ? String.fromCodePoint(cp) : whole;
+	});
+}
+
 const parser = new XMLParser({
 	ignoreAttributes: false,
 	attributeNamePrefix: '@_',
@@ -50,7 +79,14 @@ const parser = new XMLParser({
 	parseAttributeValue: false,
 	trimValues: true,
 	processEntities: true,
-	htmlEntities: false,
+	// The parser's own decoder leaves numeric references alone unless HTML entities are enabled too.
+	entityDecoder: {
+		decode: decodeReferences,
+		reset: () => undefined,
+		setXmlVersion: () => undefined,
+		addInputEntities: () => undefined,
+		setExternalEntities: () => undefined,
+	},
 	ignoreDeclaration: true,
 	ignorePiTags: true,
 	commentPropName: false,
