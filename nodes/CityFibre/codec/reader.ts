@@ -159,9 +159,14 @@ class Converter {
 		if (!field) return this.node(raw, undefined, path);
 		if (field.kind === 'group') return this.node(raw === '' ? {} : raw, field.fields, path);
 		if (field.kind === 'list') {
-			const items = typeof raw === 'object' && !Array.isArray(raw) ? raw[field.itemName] : undefined;
-			const list = items === undefined ? [] : Array.isArray(items) ? items : [items];
-			return list.map((item, i) => this.node(item === '' ? {} : item, field.itemFields, `${path}[${i}]`));
+			// Items by local name (`ns1:update` too), from every wrapper if the wrapper repeats.
+			const wrappers = Array.isArray(raw) ? raw : [raw];
+			const items = wrappers.flatMap((wrapper) =>
+				elementEntries(wrapper)
+					.filter(([key]) => localName(key) === field.itemName)
+					.flatMap(([, item]) => (Array.isArray(item) ? item : [item])),
+			);
+			return items.map((item, i) => this.node(item === '' ? {} : item, field.itemFields, `${path}[${i}]`));
 		}
 		if (Array.isArray(raw)) return raw.map((r, i) => this.field(r, field, `${path}[${i}]`));
 		const value = this.node(raw, undefined, path);
