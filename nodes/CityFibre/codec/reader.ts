@@ -193,21 +193,36 @@ function text(value: JsonValue | undefined): string {
 	return String(value);
 }
 
+/**
+ * The words of a fault element that may carry attributes (`<Text xml:lang="en">`) or repeat
+ * (SOAP 1.2 gives one Reason Text per language; the first is taken). Structured content stays JSON.
+ */
+function faultText(value: JsonValue | undefined): string {
+	if (Array.isArray(value)) return faultText(value[0]);
+	if (value && typeof value === 'object' && typeof value['#text'] === 'string') return value['#text'];
+	return text(value);
+}
+
 function faultOf(name: string, body: JsonObject): FaultInfo | undefined {
 	if (name === 'Fault') {
 		// SOAP 1.1: faultcode/faultstring/detail. SOAP 1.2: Code/Value, Reason/Text, Detail.
 		const code = body.faultcode ?? (body.Code as JsonObject | undefined)?.Value;
 		const message = body.faultstring ?? (body.Reason as JsonObject | undefined)?.Text;
 		const detail = body.detail ?? body.Detail;
-		return { form: 'soap', code: text(code), message: text(message), detail: detail === undefined ? undefined : text(detail) };
+		return {
+			form: 'soap',
+			code: faultText(code),
+			message: faultText(message),
+			detail: detail === undefined ? undefined : faultText(detail),
+		};
 	}
 	if (name === 'fault') {
 		const detail = body.detail;
 		return {
 			form: 'cityfibre',
-			code: text(body.faultcode),
-			message: text(body.faultmessage),
-			detail: detail === undefined ? undefined : text(detail),
+			code: faultText(body.faultcode),
+			message: faultText(body.faultmessage),
+			detail: detail === undefined ? undefined : faultText(detail),
 		};
 	}
 	return undefined;
@@ -252,7 +267,12 @@ export function readMessage(input: string | Buffer, options: ReadOptions = {}): 
 	const definition = options.definition ?? messageByName(name);
 	const converter = new Converter();
 	const converted = converter.node(root, definition?.fields, '');
-	const body: JsonObject = typeof converted === 'object' && !Array.isArray(converted) ? converted : { '#text': text(converted) };
+	const body: JsonObject =
+		typeof converted === 'object' && !Array.isArray(converted)
+			? converted
+			: converted === ''
+				? {}
+				: { '#text': text(converted) };
 	return {
 		name,
 		soapVersion,
