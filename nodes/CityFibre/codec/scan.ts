@@ -25,6 +25,7 @@ export interface ScanResult {
 }
 
 const NAME = /^[^\s/>]+/;
+const ENTITY_DECLARATION = /<!ENTITY/gi;
 
 /** Index just past the `>` that ends the tag starting at `start`, honouring quoted attributes. */
 function endOfTag(xml: string, start: number): number {
@@ -67,7 +68,15 @@ export function scanXml(input: string | Buffer, limits: XmlLimits = DEFAULT_LIMI
 			i = skipPast(xml, i, ']]>', 'CDATA section');
 		} else if (xml.startsWith('<!', i)) {
 			const word = xml.slice(i + 2, i + 9).toUpperCase();
-			if (word.startsWith('DOCTYPE')) throw new XmlSafetyError('doctype', 'Documents with a DOCTYPE are refused');
+			if (word.startsWith('DOCTYPE')) {
+				// A DOCTYPE that declares entities is an expansion bomb or an external-entity (XXE) probe:
+				// say so, rather than only that a DOCTYPE was present.
+				ENTITY_DECLARATION.lastIndex = i;
+				if (ENTITY_DECLARATION.test(xml)) {
+					throw new XmlSafetyError('entity', 'Entity declarations are refused (a DOCTYPE declaring entities)');
+				}
+				throw new XmlSafetyError('doctype', 'Documents with a DOCTYPE are refused');
+			}
 			if (word.startsWith('ENTITY')) throw new XmlSafetyError('entity', 'Entity declarations are refused');
 			throw new XmlFormatError('malformed', 'Malformed XML: unexpected markup declaration');
 		} else if (xml.startsWith('</', i)) {
