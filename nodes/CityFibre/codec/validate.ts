@@ -6,16 +6,53 @@ import type { CrossFieldRule, Field, LeafField, MessageDefinition } from '../cat
 import type { ValidationIssue } from './errors';
 import { MessageValidationError } from './errors';
 import type { WritableObject, WritableValue } from './writer';
+import { xmlCharacterProblem } from './writer';
 
-const FORMATS: Partial<Record<LeafField['type'], { pattern: RegExp; hint: string }>> = {
+function isLeapYear(year: number): boolean {
+	return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** A real calendar day: no month 13, no 30 February. */
+function isCalendarDate(year: string, month: string, day: string): boolean {
+	const m = Number(month);
+	const d = Number(day);
+	const days = [31, isLeapYear(Number(year)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+	return days !== undefined && d >= 1 && d <= days;
+}
+
+/** A real time of day: hours 00-23, minutes and seconds 00-59. */
+function isClockTime(hours: string, minutes: string, seconds = '00'): boolean {
+	return Number(hours) <= 23 && Number(minutes) <= 59 && Number(seconds) <= 59;
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+const FORMATS: Partial<Record<LeafField['type'], { test: (text: string) => boolean; hint: string }>> = {
 	dateTime: {
-		pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/,
+		test: (text) => {
+			const p = DATE_TIME.exec(text);
+			return !!p && isCalendarDate(p[1], p[2], p[3]) && isClockTime(p[4], p[5], p[6]) && isClockTime(p[7] ?? '00', p[8] ?? '00');
+		},
 		hint: 'an ISO 8601 date-time with a time zone, e.g. 2025-06-02T08:40:00Z',
 	},
-	date: { pattern: /^\d{4}-\d{2}-\d{2}$/, hint: 'a date as YYYY-MM-DD' },
-	time: { pattern: /^\d{2}:\d{2}(:\d{2})?$/, hint: 'a time as HH:MM' },
-	integer: { pattern: /^-?\d+$/, hint: 'a whole number' },
-	boolean: { pattern: /^(true|false)$/, hint: 'true or false' },
+	date: {
+		test: (text) => {
+			const p = DATE.exec(text);
+			return !!p && isCalendarDate(p[1], p[2], p[3]);
+		},
+		hint: 'a date as YYYY-MM-DD',
+	},
+	time: {
+		test: (text) => {
+			const p = TIME.exec(text);
+			return !!p && isClockTime(p[1], p[2], p[3]);
+		},
+		hint: 'a time as HH:MM',
+	},
+	integer: { test: (text) => /^-?\d+$/.test(text), hint: 'a whole number' },
+	boolean: { test: (text) => /^(true|false)$/.test(text), hint: 'true or false' },
 };
 
 function isEmpty(value: WritableValue): boolean {
@@ -35,8 +72,10 @@ function checkLeaf(field: LeafField, value: WritableValue, path: string, issues:
 		return;
 	}
 	const text = String(value);
+	const problem = typeof value === 'string' ? xmlCharacterProblem(text) : undefined;
+	if (problem) issues.push({ path, message: problem });
 	const format = FORMATS[field.type];
-	if (format && !format.pattern.test(text)) {
+	if (format && !format.test(text)) {
 		issues.push({ path, message: `must be ${format.hint} (got "${text}")` });
 	}
 	if (field.options && !field.options.includes(text)) {
