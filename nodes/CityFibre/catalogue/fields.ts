@@ -348,7 +348,11 @@ export const appointmentLeaves = {
 	}),
 };
 
-/** The single `appointment` block the Buyer sends in addFaultReport / amendFaultReport. */
+/**
+ * The single `appointment` block the Buyer sends in addFaultReport / amendFaultReport. The
+ * amendFaultReport page lists appointmentDate and appointmentStartTime first, then is cut off;
+ * the end time and the reservation key follow [INF] (notifications order them differently).
+ */
 export const appointmentForRequest = group(
 	'appointment',
 	{
@@ -358,10 +362,10 @@ export const appointmentForRequest = group(
 		confidence: 'DOC',
 	},
 	[
-		appointmentLeaves.appointmentReservationKey,
 		appointmentLeaves.appointmentDate,
 		appointmentLeaves.appointmentStartTime,
 		appointmentLeaves.appointmentEndTime,
+		appointmentLeaves.appointmentReservationKey,
 	],
 );
 
