@@ -134,14 +134,20 @@ const contactFields: readonly Field[] = [
 	leaf('name', { displayName: 'Name', description: "Person's name", required: false, confidence: 'DOC' }),
 ];
 
+/**
+ * A contact block. The docs list `phone`, `email`, `name` only for `reporterContactDetails`; the
+ * other blocks are assumed to hold the same children, so pass `childConfidence: 'INF'` for them.
+ */
 export function contactDetails(
 	name: string,
 	displayName: string,
 	description: string,
 	required: boolean,
 	confidence: GroupField['confidence'],
+	childConfidence: GroupField['confidence'] = 'DOC',
 ): GroupField {
-	return group(name, { displayName, description, required, confidence }, contactFields);
+	const children = contactFields.map((f) => ({ ...f, confidence: childConfidence }));
+	return group(name, { displayName, description, required, confidence }, children);
 }
 
 export const reportDateTime = leaf('reportDateTime', {
@@ -163,6 +169,7 @@ export const endUserContactDetails = contactDetails(
 	'End User Contact Details',
 	'The end customer whose service is affected',
 	true,
+	'INF',
 	'INF',
 );
 export const serviceAffected = leaf('serviceAffected', {
@@ -236,6 +243,7 @@ const faultDetailLeaves = {
 		'Site Access Contact Details',
 		'Who to call for access to the site',
 		false,
+		'DOC',
 		'INF',
 	),
 	triageComplete: leaf('triageComplete', {

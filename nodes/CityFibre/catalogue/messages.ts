@@ -219,7 +219,8 @@ export const reserveAppointment: MessageDefinition = {
 		appointmentType,
 		productName,
 		leaf('addressKey', { prefix: 'cfh', displayName: 'Address Key', description: uprnHelp, required: true, confidence: 'DOC' }),
-		reappointment,
+		// Presumed: its name is cut off on the reserveAppointment page (reference §7.2).
+		{ ...reappointment, confidence: 'INF' },
 	],
 };
 
@@ -317,24 +318,26 @@ export const reserveAppointmentResponse: MessageDefinition = {
 	],
 };
 
+// The Diagnostics docs describe what the response says, not its element names: every name below
+// `supplierDiagnostics` is invented [INF] (reference §8), while the values listed are [DOC].
 function diagnosticStatus(name: string, displayName: string, values: readonly string[]): Field {
 	return group(
 		name,
-		{ displayName, description: `${displayName}: ${values.join(', ')}`, required: false, confidence: 'DOC' },
+		{ displayName, description: `${displayName}: ${values.join(', ')}`, required: false, confidence: 'INF' },
 		[
-			leaf('status', { displayName: 'Status', description: values.join(', '), required: false, confidence: 'DOC' }),
+			leaf('status', { displayName: 'Status', description: values.join(', '), required: false, confidence: 'INF' }),
 			leaf('lastEventTime', {
 				displayName: 'Last Event Time',
 				description: 'Time of the last event',
 				type: 'dateTime',
 				required: false,
-				confidence: 'DOC',
+				confidence: 'INF',
 			}),
 			leaf('changeFromPrevious', {
 				displayName: 'Change From Previous',
 				description: 'Change from the previous state',
 				required: false,
-				confidence: 'DOC',
+				confidence: 'INF',
 			}),
 		],
 	);
@@ -358,18 +361,18 @@ export const requestServiceDiagnosticsResponse: MessageDefinition = {
 				list(
 					'nodes',
 					'node',
-					{ displayName: 'Nodes', description: 'Network path, each rated Red, Orange or Green', required: false, confidence: 'DOC' },
+					{ displayName: 'Nodes', description: 'Network path, each rated Red, Orange or Green', required: false, confidence: 'INF' },
 					[
 						leaf('name', { displayName: 'Name', description: 'Node name', required: false, confidence: 'INF' }),
-						leaf('role', { displayName: 'Role', description: 'ENNI, Interconnect, Handoff or PON', required: false, confidence: 'DOC' }),
-						leaf('rag', { displayName: 'RAG', description: 'Red, Orange or Green', required: false, confidence: 'DOC' }),
+						leaf('role', { displayName: 'Role', description: 'ENNI, Interconnect, Handoff or PON', required: false, confidence: 'INF' }),
+						leaf('rag', { displayName: 'RAG', description: 'Red, Orange or Green', required: false, confidence: 'INF' }),
 					],
 				),
 				leaf('utilisation', {
 					displayName: 'Utilisation',
 					description: 'State of the path during the last busy period',
 					required: false,
-					confidence: 'DOC',
+					confidence: 'INF',
 				}),
 			],
 		),
@@ -436,6 +439,7 @@ export const receivedNotifyFaultReportUpdate: MessageDefinition = {
 	fields: [
 		...ticketingHeader,
 		responseCode,
-		withRequired({ ...errorMessage, type: 'string' }, false),
+		// Not in the excerpt's acknowledgement: where a Rejected answer would give its reason [INF].
+		withRequired({ ...errorMessage, type: 'string', confidence: 'INF' }, false),
 	],
 };
