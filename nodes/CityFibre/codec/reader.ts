@@ -244,8 +244,12 @@ export function readMessage(input: string | Buffer, options: ReadOptions = {}): 
 		throw new XmlFormatError('malformed', `Malformed XML: ${(error as Error).message}`);
 	}
 	const roots = elementEntries(tree);
-	if (roots.length !== 1) throw new XmlFormatError('malformed', 'Malformed XML: expected one root element');
-	let [[rootName, root]] = roots;
+	// Two roots of the same name arrive as one key holding an array.
+	if (roots.length !== 1 || Array.isArray(roots[0][1])) {
+		throw new XmlFormatError('malformed', 'Malformed XML: expected one root element');
+	}
+	let rootName: string = roots[0][0];
+	let root: Raw = roots[0][1];
 	let soapVersion: ReadMessage['soapVersion'] = null;
 
 	if (localName(rootName) === 'Envelope') {
