@@ -11,6 +11,14 @@ module.exports = {
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...common, displayName: 'wire', testMatch: ['<rootDir>/test/wire/**/*.test.ts'] },
-		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+		{
+			...common,
+			displayName: 'e2e',
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			// Packs the build once and installs the n8n lines (minutes on a new machine, with
+			// progress) before any test; the teardown stops whatever a test left running.
+			globalSetup: '<rootDir>/test/e2e/support/globalSetup.ts',
+			globalTeardown: '<rootDir>/test/e2e/support/globalTeardown.ts',
+		},
 	],
 };

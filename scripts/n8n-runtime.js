@@ -300,6 +300,8 @@ function n8nEnv({ line, userFolder, port, brokerPort, env = {} }) {
 	const spec = /** @type {any} */ (versions.lines)[line];
 	return {
 		N8N_USER_FOLDER: userFolder, // without it n8n writes ~/.n8n
+		// jest sets NODE_ENV=test, with which n8n exits at start (code 1, nothing logged).
+		NODE_ENV: 'production',
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
