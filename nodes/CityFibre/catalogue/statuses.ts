@@ -6,14 +6,13 @@ import { TICKET_STATUSES } from './fields';
 
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-/** Extra spellings seen or expected, beyond what squashing already covers. */
+/**
+ * Shortened spellings of the same words, beyond what squashing already covers. Only abbreviations:
+ * a different word (e.g. "Completed") could mean something else and stays as CityFibre sent it.
+ */
 const ALIASES: Readonly<Record<string, TicketStatus>> = {
-	open: 'Accepted',
 	hold: 'On Hold',
-	onhold: 'On Hold',
 	reopen: 'Re-Opened',
-	complete: 'Closed',
-	completed: 'Closed',
 };
 
 function squash(value: string): string {
