@@ -24,13 +24,11 @@ describe('normaliseStatus', () => {
 	it.each([
 		['Hold', 'On Hold'],
 		['Reopen', 'Re-Opened'],
-		['Open', 'Accepted'],
-		['Completed', 'Closed'],
 	])('maps the alias %s to %s', (alias, canonical) => {
 		expect(normaliseStatus(alias)).toBe(canonical);
 	});
 
-	it.each(['Awaiting Parts', 'Amended', '', 'progress'])('does not know "%s"', (value) => {
+	it.each(['Awaiting Parts', 'Amended', '', 'progress', 'Open', 'Completed'])('does not know "%s"', (value) => {
 		expect(normaliseStatus(value)).toBeUndefined();
 	});
 });
