@@ -226,6 +226,12 @@ describe('readMessage: unknown elements are kept', () => {
 		expect(read.body.updates).toEqual([{ description: 'note', channel: 'portal' }]);
 	});
 
+	it('keeps an unknown element beside the items of a list wrapper, the items under their own name', () => {
+		const read = readMessage(notification('<updates><update><description>note</description></update><count>1</count></updates>'));
+
+		expect(read.body.updates).toEqual({ update: [{ description: 'note' }], count: '1' });
+	});
+
 	it('keeps an unknown nested structure and repeated unknown elements', () => {
 		const read = readMessage(notification('<escalation><level>2</level><contact>a</contact><contact>b</contact></escalation>'));
 

@@ -166,7 +166,13 @@ class Converter {
 					.filter(([key]) => localName(key) === field.itemName)
 					.flatMap(([, item]) => (Array.isArray(item) ? item : [item])),
 			);
-			return items.map((item, i) => this.node(item === '' ? {} : item, field.itemFields, `${path}[${i}]`));
+			const list = items.map((item, i) => this.node(item === '' ? {} : item, field.itemFields, `${path}[${i}]`));
+			// Anything else inside the wrapper is kept, not dropped: the wrapper then reads as an
+			// object holding the item list under the item's name beside those elements.
+			const others = wrappers.flatMap((wrapper) => elementEntries(wrapper).filter(([key]) => localName(key) !== field.itemName));
+			if (!others.length) return list;
+			const extra = this.node(Object.fromEntries(others) as Raw, undefined, path);
+			return { [field.itemName]: list, ...(typeof extra === 'object' && !Array.isArray(extra) ? extra : {}) };
 		}
 		if (Array.isArray(raw)) return raw.map((r, i) => this.field(r, field, `${path}[${i}]`));
 		const value = this.node(raw, undefined, path);
