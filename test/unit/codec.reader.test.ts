@@ -340,6 +340,17 @@ describe('readMessage: faults', () => {
 		});
 	});
 
+	it("takes CityFibre's code and message from a fault carried inside a SOAP Fault's detail", () => {
+		const read = readMessage(
+			envelope(
+				'<soap:Fault><faultcode>soap:Client</faultcode><faultstring>Refused</faultstring>' +
+					'<detail><fault><faultcode>403</faultcode><faultmessage>Forbidden</faultmessage><detail>Buyer not entitled</detail></fault></detail></soap:Fault>',
+			),
+		);
+
+		expect(read.fault).toEqual({ form: 'soap', code: '403', message: 'Forbidden', detail: 'Buyer not entitled' });
+	});
+
 	it('reports no fault for an ordinary message', () => {
 		expect(readMessage(envelope(updateRequest)).fault).toBeUndefined();
 	});

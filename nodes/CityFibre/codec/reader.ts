@@ -215,6 +215,12 @@ function faultOf(name: string, body: JsonObject): FaultInfo | undefined {
 		const code = body.faultcode ?? (body.Code as JsonObject | undefined)?.Value;
 		const message = body.faultstring ?? (body.Reason as JsonObject | undefined)?.Text;
 		const detail = body.detail ?? body.Detail;
+		// CityFibre's own fault may travel inside a SOAP Fault's detail (reference §10.7): its code
+		// and message are the ones a user needs, so prefer them.
+		const inner = detail && typeof detail === 'object' && !Array.isArray(detail) ? detail.fault : undefined;
+		if (inner && typeof inner === 'object' && !Array.isArray(inner) && inner.faultcode !== undefined) {
+			return { ...(faultOf('fault', inner) as FaultInfo), form: 'soap' };
+		}
 		return {
 			form: 'soap',
 			code: faultText(code),
