@@ -42,6 +42,11 @@ export interface HarnessOptions {
 	 * `rawBody` unset, as n8n does for typeVersion >= 2 with non-parsable content types.
 	 */
 	preRead?: boolean;
+	/**
+	 * n8n's body limit (N8N_PAYLOAD_SIZE_MAX) in bytes: beyond it n8n answers 413 itself when it
+	 * reads the body first, and `readRawBody()` throws raw-body's 413 error when the node reads it.
+	 */
+	payloadSizeMax?: number;
 	/** Replaces context functions, e.g. to make one throw. */
 	override?: Partial<Record<keyof IWebhookFunctions, unknown>>;
 }
@@ -73,14 +78,20 @@ export interface WebhookHarness {
 const PRE_PARSED_BODY = Object.freeze({ 'soap:envelope': { 'soap:body': { notifyfaultreportupdate: { note: 'n8n pre-parsed body' } } } });
 
 /** What n8n's raw-body middleware attaches: `readRawBody()` fills `rawBody` once. */
-function attachRawBodyReader(req: IncomingMessage): void {
+function attachRawBodyReader(req: IncomingMessage, limit: number): void {
 	const target = req as IncomingMessage & { rawBody?: Buffer; readRawBody: () => Promise<void> };
 	target.readRawBody = async () => {
 		if (target.rawBody) return;
 		const encoding = req.headers['content-encoding'];
 		const stream: Readable = encoding === 'gzip' ? req.pipe(createGunzip()) : encoding === 'deflate' ? req.pipe(createInflate()) : req;
 		const chunks: Buffer[] = [];
-		for await (const chunk of stream) chunks.push(chunk as Buffer);
+		let length = 0;
+		for await (const chunk of stream) {
+			length += (chunk as Buffer).length;
+			// raw-body's own error, which n8n's readRawBody passes on.
+			if (length > limit) throw Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' });
+			chunks.push(chunk as Buffer);
+		}
 		target.rawBody = Buffer.concat(chunks);
 	};
 }
@@ -138,10 +149,16 @@ function webhookContext(
 
 /** Answers like n8n's webhook server would around the node. */
 async function serve(node: INodeType, req: IncomingMessage, res: ServerResponse, options: HarnessOptions, logs: LogRecord[], baseUrl: string) {
-	attachRawBodyReader(req);
+	attachRawBodyReader(req, options.payloadSizeMax ?? 16 * 1024 * 1024);
 	const contentType = req.headers['content-type'] ?? '';
 	if (options.preRead !== false && !contentType.startsWith('multipart/')) {
-		await (req as IncomingMessage & { readRawBody: () => Promise<void> }).readRawBody();
+		try {
+			await (req as IncomingMessage & { readRawBody: () => Promise<void> }).readRawBody();
+		} catch {
+			res.writeHead(413, { 'Content-Type': 'application/json', Connection: 'close' });
+			res.end(JSON.stringify({ code: 413, message: 'request entity too large' }));
+			return { result: undefined };
+		}
 		(req as IncomingMessage & { body?: unknown }).body = PRE_PARSED_BODY;
 	}
 	try {

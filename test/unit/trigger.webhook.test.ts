@@ -575,6 +575,13 @@ describe('a hostile or broken body', () => {
 		expect(harness.logs).toEqual([{ level: 'warn', message: expect.stringMatching(/^CityFibre notification refused: /), meta: expect.objectContaining({ httpStatus: status }) }]);
 	});
 
+	it('over n8n\'s payload limit, read by the node itself: a SOAP 413 refusal', async () => {
+		const harness = await trigger({ preRead: false, payloadSizeMax: 1000 });
+		const delivery = await harness.send(notificationXml({ faultDetails: { description: 'x'.repeat(2000) } }));
+		expectRejected(delivery, 413, 'Message refused: the body is larger than this receiver accepts');
+		expect(harness.logs[0]).toMatchObject({ level: 'warn', meta: expect.objectContaining({ refusal: 'tooLarge' }) });
+	});
+
 	it('never quotes the body in the log', async () => {
 		const harness = await trigger();
 		await harness.send(`${NOTIFICATION_START}<description>Customer PIN 4711-SECRET</description>`);
