@@ -1,19 +1,19 @@
-import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-// Skeleton: the operations are built in issue 5.
+import { versionDescription } from './actions/versionDescription';
+import { router } from './actions/router';
+import { credentialTest } from './methods/credentialTest';
+
+/**
+ * CityFibre's Ticketing API for the Buyer: fault reports, appointments and service diagnostics.
+ * Fields come from the message catalogue (./catalogue); each operation lives in ./actions.
+ */
 export class CityFibreTicketing implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'CityFibre Ticketing',
-		name: 'cityFibreTicketing',
-		icon: 'file:cityfibre.svg',
-		group: ['output'],
-		version: 1,
-		description: "Raise and manage fault tickets with CityFibre's Ticketing API",
-		defaults: { name: 'CityFibre Ticketing' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'cityFibreTicketingApi', required: true }],
-		properties: [],
-	};
+	description: INodeTypeDescription = versionDescription;
+
+	methods = { credentialTest };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
 }

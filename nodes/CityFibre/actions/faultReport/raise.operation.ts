@@ -1,0 +1,14 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { OperationUi } from '../catalogueFields';
+import type { ItemContext } from '../operation';
+import { describeOperation, sendOperation } from '../operation';
+
+/** addFaultReport. The buyerFaultReference is generated when left empty, and reported in the output. */
+export const ui: OperationUi = { operation: 'addFaultReport', generate: ['buyerFaultReference'] };
+
+export const description = describeOperation(ui, { resource: 'faultReport', operation: 'raise' });
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, context: ItemContext): Promise<IDataObject> {
+	return await sendOperation.call(this, itemIndex, ui, context);
+}
