@@ -1,9 +1,9 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 
 import { decodeBase64Bundle, normalisePem, pemBlocks } from '../../nodes/CityFibre/transport/pem';
-import { createTestCa, encryptKeyLegacy, issueCertificate } from '../support/badCerts';
+import { clientCertificate, createTestCa, encryptKeyLegacy } from '../support/badCerts';
 
-const pair = issueCertificate(createTestCa('PEM Test CA'), { commonName: 'SPDEV1' });
+const pair = clientCertificate(createTestCa('PEM Test CA'), 'SPDEV1');
 
 function canonical(pem: string): string {
 	return pem.replace(/\r\n/g, '\n').trim() + '\n';

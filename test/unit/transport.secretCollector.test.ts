@@ -1,9 +1,9 @@
 import { CityFibreError } from '../../nodes/CityFibre/transport/errors';
-import { createTestCa, encryptKeyLegacy, issueCertificate, toPkcs12Base64 } from '../support/badCerts';
+import { clientCertificate, createTestCa, encryptKeyLegacy, toPkcs12Base64 } from '../support/badCerts';
 import { SecretCollector } from '../support/secrets';
 
 // The leak check is only worth something if it can fail: these tests make it fail on purpose.
-const pair = issueCertificate(createTestCa('Collector CA'), { commonName: 'SPDEV1' });
+const pair = clientCertificate(createTestCa('Collector CA'), 'SPDEV1');
 const bundle = toPkcs12Base64(pair, 'bundle passphrase');
 
 function collector(): SecretCollector {

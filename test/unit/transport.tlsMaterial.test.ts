@@ -4,7 +4,7 @@ import * as tls from 'node:tls';
 import type { CityFibreCredentials } from '../../nodes/CityFibre/transport/credentials';
 import { TlsMaterialError, materialFingerprint, prepareTls, tlsMaterialOf } from '../../nodes/CityFibre/transport/tlsMaterial';
 import type { BadCertificates, CertAndKey } from '../support/badCerts';
-import { createBadCertificates, createTestCa, encryptKeyLegacy, issueCertificate, toPkcs12Base64 } from '../support/badCerts';
+import { clientCertificate, createBadCertificates, createTestCa, encryptKeyLegacy, toPkcs12Base64 } from '../support/badCerts';
 
 let ca: CertAndKey;
 let good: CertAndKey;
@@ -12,7 +12,7 @@ let bad: BadCertificates;
 
 beforeAll(() => {
 	ca = createTestCa('Material Test CA');
-	good = issueCertificate(ca, { commonName: 'SPDEV1' });
+	good = clientCertificate(ca, 'SPDEV1');
 	bad = createBadCertificates(ca);
 });
 

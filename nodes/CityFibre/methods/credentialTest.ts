@@ -4,7 +4,7 @@
  * `testedBy: CREDENTIAL_TEST_NAME`. It checks the certificate locally, then makes a real
  * mutual-TLS request to the selected environment, and answers in plain words.
  */
-import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
+import type { ICredentialTestFunction, ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { credentialsFromN8n, testConnection } from '../transport';
 
@@ -18,4 +18,4 @@ export async function cityFibreTicketingApiTest(
 	return { status: outcome.ok ? 'OK' : 'Error', message: outcome.message };
 }
 
-export const credentialTest = { [CREDENTIAL_TEST_NAME]: cityFibreTicketingApiTest };
+export const credentialTest: Record<string, ICredentialTestFunction> = { [CREDENTIAL_TEST_NAME]: cityFibreTicketingApiTest };
