@@ -12,6 +12,8 @@ module.exports = {
 	overrides: [
 		{
 			files: ['package.json'],
+			// The package.json rules read the JSON itself; they need no type information.
+			parserOptions: { project: null },
 			plugins: ['eslint-plugin-n8n-nodes-base'],
 			extends: ['plugin:n8n-nodes-base/community'],
 		},
