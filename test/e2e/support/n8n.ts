@@ -93,7 +93,13 @@ function instance(line: Line, server: N8nServer, cookie: string, apiKey: string,
 		apiKey,
 		server,
 		webhookUrl: (webhookPath) => `${baseUrl}/webhook/${webhookPath.replace(/^\//, '')}`,
-		createCredential: (name, data) => rt.createCredential(baseUrl, apiKey, { name, type: CREDENTIAL_TYPE, data }),
+		// Through the editor's endpoint, as a user does: n8n 1.x's public API derives a JSON schema
+		// from the credential's fields that wrongly requires `pkcs12` next to a PEM pair.
+		async createCredential(name, data) {
+			const res = await rt.rest(baseUrl, cookie, 'POST', '/credentials', { name, type: CREDENTIAL_TYPE, data });
+			if (res.status !== 200) throw new Error(`creating credential "${name}": HTTP ${res.status} ${res.text.slice(0, 500)}`);
+			return { id: String(res.json.data.id), name };
+		},
 		testCredential: (credential, data) => rt.testCredential(baseUrl, cookie, { ...credential, type: CREDENTIAL_TYPE, data }),
 		async createWorkflow(workflow) {
 			return (await rt.createWorkflow(baseUrl, apiKey, workflow)).id;
