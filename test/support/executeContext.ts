@@ -30,7 +30,7 @@ export interface ExecuteContextOptions {
 	items?: IDataObject[];
 	credentials?: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
-	/** null: a context that cannot tell its execution (IDs are then random). */
+	/** The same ID makes a repeat of the same execution (Retry On Fail); null: a context that cannot tell (IDs are then random). */
 	executionId?: string | null;
 	workflowId?: string;
 	runIndex?: number;
@@ -66,7 +66,11 @@ function valueAt(object: unknown, path: string): unknown {
 	return current;
 }
 
+let executions = 0;
+
+/** Each context is a new execution unless `executionId` says otherwise, as in n8n. */
 export function executeContext(options: ExecuteContextOptions): IExecuteFunctions {
+	const executionId = `execution-${process.pid}-${++executions}`;
 	const nodeType = options.nodeType ?? new CityFibreTicketing();
 	const { description } = nodeType;
 	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
@@ -98,7 +102,7 @@ export function executeContext(options: ExecuteContextOptions): IExecuteFunction
 			return applyCredentialDefaults(options.credentials);
 		},
 		continueOnFail: () => options.continueOnFail ?? false,
-		getExecutionId: () => (options.executionId === null ? undefined : (options.executionId ?? 'execution-1')),
+		getExecutionId: () => (options.executionId === null ? undefined : (options.executionId ?? executionId)),
 		getWorkflow: () => ({ id: options.workflowId ?? 'workflow-1', name: 'Test workflow', active: false }),
 		getWorkflowDataProxy: () => ({ $runIndex: options.runIndex ?? 0 }),
 		getTimezone: () => options.timezone ?? 'UTC',
@@ -160,4 +164,25 @@ export function everyFieldParameters(resource: string, operation: string, overri
 		if (property.name !== 'options' && property.name !== 'operation') parameters[property.name] = sampleOf(property);
 	}
 	return { ...parameters, ...overrides };
+}
+
+/**
+ * The credential as a user stores it for the local sandbox: the Buyer certificate the sandbox
+ * generated, its key encrypted with a passphrase, and the sandbox's CA to trust.
+ */
+export function sandboxCredentials(
+	sandbox: { baseUrl: string; certs: { ca: { cert: string }; buyer: { cert: string; encryptedKey: string; passphrase: string } } },
+	overrides: ICredentialDataDecryptedObject = {},
+): ICredentialDataDecryptedObject {
+	return {
+		environment: 'sandbox',
+		baseUrl: sandbox.baseUrl,
+		buyerIdentifier: 'SPDEV1',
+		certificateFormat: 'pem',
+		certificate: sandbox.certs.buyer.cert,
+		privateKey: sandbox.certs.buyer.encryptedKey,
+		passphrase: sandbox.certs.buyer.passphrase,
+		caBundle: sandbox.certs.ca.cert,
+		...overrides,
+	};
 }
