@@ -6,6 +6,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 
+import type { CityFibreCredentials } from '../../nodes/CityFibre/transport';
 import type { CertificateAndKey } from '../../sandbox/certs';
 import { createCertificateAuthority, encryptPrivateKey, generateRsaKey, issueCertificate, toPkcs12 } from '../../sandbox/certs';
 
@@ -61,5 +62,22 @@ export function createBadCertificates(ca: CertAndKey, now: Date = new Date()): B
 		otherCa: clientCertificate(createTestCa('Somebody Else CA'), 'SPDEV1 other CA'),
 		mismatchedKey: { cert: clientCertificate(ca, 'SPDEV1 mismatched').cert, key: generateRsaKey() },
 		encrypted: { cert: good.cert, key: encryptKey(good.key, passphrase), passphrase, wrongPassphrase: 'Tr0ub4dor&3' },
+	};
+}
+
+/** Credentials for calling `sandbox` with its Buyer certificate (PEM), trusting its CA; override any field. */
+export function sandboxCredentials(
+	sandbox: { baseUrl: string; certs: { buyer: CertAndKey; ca: CertAndKey } },
+	overrides: Partial<CityFibreCredentials> = {},
+): CityFibreCredentials {
+	return {
+		environment: 'sandbox',
+		baseUrl: sandbox.baseUrl,
+		buyerIdentifier: 'SPDEV1',
+		certificateFormat: 'pem',
+		certificate: sandbox.certs.buyer.cert,
+		privateKey: sandbox.certs.buyer.key,
+		caBundle: sandbox.certs.ca.cert,
+		...overrides,
 	};
 }

@@ -72,6 +72,14 @@ export class SecretCollector {
 		return this;
 	}
 
+	/** Every secret of a sandbox's Buyer certificate set: plain and encrypted key, PKCS#12, passphrase. */
+	addBuyerMaterial(buyer: { key: string; encryptedKey: string; pkcs12Base64: string; passphrase: string }): this {
+		return this.addSecret('buyer key', buyer.key)
+			.addSecret('buyer encrypted key', buyer.encryptedKey)
+			.addSecret('buyer PKCS#12', buyer.pkcs12Base64)
+			.addSecret('buyer passphrase', buyer.passphrase);
+	}
+
 	/** Records a produced value (a result, an error, n8n output items, a log line). */
 	record(where: string, value: unknown): void {
 		for (const text of serialise(value)) this.texts.push({ where, text });

@@ -11,7 +11,7 @@ import { cityFibreTicketingApiTest, credentialTest, CREDENTIAL_TEST_NAME } from 
 import type { CityFibreCredentials } from '../../nodes/CityFibre/transport';
 import { testConnection } from '../../nodes/CityFibre/transport';
 import type { BadCertificates } from '../support/badCerts';
-import { createBadCertificates } from '../support/badCerts';
+import { createBadCertificates, sandboxCredentials } from '../support/badCerts';
 import { SecretCollector } from '../support/secrets';
 import { useSandbox } from '../support/sandbox';
 
@@ -23,12 +23,7 @@ let host: string;
 beforeAll(() => {
 	bad = createBadCertificates(sandbox().certs.ca);
 	host = `127.0.0.1:${sandbox().port}`;
-	const { buyer } = sandbox().certs;
-	secrets
-		.addSecret('buyer key', buyer.key)
-		.addSecret('buyer encrypted key', buyer.encryptedKey)
-		.addSecret('buyer PKCS#12', buyer.pkcs12Base64)
-		.addSecret('buyer passphrase', buyer.passphrase);
+	secrets.addBuyerMaterial(sandbox().certs.buyer);
 	for (const [name, pair] of Object.entries(bad)) secrets.addSecret(`${name} key`, pair.key);
 	secrets.addSecret('encrypted passphrase', bad.encrypted.passphrase).addSecret('wrong passphrase', bad.encrypted.wrongPassphrase);
 	secrets.captureConsole();
@@ -40,17 +35,7 @@ afterEach(() => sandbox().control.clearFaults());
 
 /** PEM credentials for the sandbox: the Buyer's own certificate unless told otherwise. */
 function pem(overrides: Partial<CityFibreCredentials> = {}): CityFibreCredentials {
-	const { buyer, ca } = sandbox().certs;
-	return {
-		environment: 'sandbox',
-		baseUrl: sandbox().baseUrl,
-		buyerIdentifier: 'SPDEV1',
-		certificateFormat: 'pem',
-		certificate: buyer.cert,
-		privateKey: buyer.key,
-		caBundle: ca.cert,
-		...overrides,
-	};
+	return sandboxCredentials(sandbox(), overrides);
 }
 
 function check(credentials: CityFibreCredentials) {

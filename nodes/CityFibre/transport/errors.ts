@@ -91,7 +91,8 @@ function codeOf(error: unknown): string | undefined {
 }
 
 function reasonOf(error: unknown): string {
-	const message = error instanceof Error ? error.message : String(error);
+	// Duck-typed: errors from Node's core may come from another realm (vm contexts, test runners).
+	const message = typeof (error as Error | undefined)?.message === 'string' ? (error as Error).message : String(error);
 	// OpenSSL's "error:0A000418:SSL routines::tlsv1 alert unknown ca:../ssl/record/rec_layer_s3.c:1605:SSL alert number 48"
 	// → "tlsv1 alert unknown ca".
 	return message

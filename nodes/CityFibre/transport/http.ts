@@ -36,7 +36,7 @@ export class AttemptError extends Error {
 		/** Whether the TLS session was established when it failed. */
 		readonly established: boolean,
 	) {
-		super(cause instanceof Error ? cause.message : String(cause));
+		super(typeof (cause as Error | undefined)?.message === 'string' ? (cause as Error).message : String(cause));
 	}
 }
 

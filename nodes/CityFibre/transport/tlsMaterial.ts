@@ -122,7 +122,7 @@ export function materialFingerprint(material: TlsMaterial, ...extra: string[]): 
 }
 
 function openSslReason(error: unknown): string {
-	const message = error instanceof Error ? error.message : String(error);
+	const message = typeof (error as Error | undefined)?.message === 'string' ? (error as Error).message : String(error);
 	return message.replace(/^error:[0-9A-F]+:[^:]*:+/i, '');
 }
 
