@@ -79,7 +79,8 @@ describe("CityFibre's refusals", () => {
 		const tls = new CityFibreError('tls', 'The server at 127.0.0.1:1 refused the client certificate.', { code: 'certificateRefused', hint: 'Check the certificate.' });
 		const nodeError = toNodeError(node, tls, 0, context);
 		expect(nodeError).toBeInstanceOf(NodeApiError);
-		expect(nodeError.message).toBe('The server at 127.0.0.1:1 refused the client certificate. (code certificateRefused)');
+		expect(nodeError.message).toBe('The server at 127.0.0.1:1 refused the client certificate.');
+		expect(nodeError.context).toMatchObject({ errorKind: 'tls', errorCode: 'certificateRefused' });
 		expect(nodeError.description).toContain('Check the certificate.');
 	});
 
@@ -90,18 +91,20 @@ describe("CityFibre's refusals", () => {
 });
 
 describe('the JSON of a failed item', () => {
-	it('is flat: the message, the description, the HTTP code and the details', () => {
+	it('holds the message, the description, the HTTP code and the details under its one key, error', () => {
 		const business = new CityFibreError('business', 'Ticket is closed', { code: '4002', httpStatus: 400, operation: 'amendFaultReport', messageId: 'M-1' });
 		expect(errorJson(toNodeError(node, business, 4, context))).toEqual({
-			error: 'CityFibre refused the request: Ticket is closed (code 4002)',
-			errorDescription: 'Operation: amendFaultReport\nMessage ID: M-1\nHTTP status: 400',
-			httpCode: '400',
-			errorKind: 'business',
-			errorCode: '4002',
-			httpStatus: 400,
-			operation: 'amendFaultReport',
-			messageId: 'M-1',
-			buyerFaultReference: 'N8N-0001',
+			error: {
+				message: 'CityFibre refused the request: Ticket is closed (code 4002)',
+				description: 'Operation: amendFaultReport\nMessage ID: M-1\nHTTP status: 400',
+				httpCode: '400',
+				errorKind: 'business',
+				errorCode: '4002',
+				httpStatus: 400,
+				operation: 'amendFaultReport',
+				messageId: 'M-1',
+				buyerFaultReference: 'N8N-0001',
+			},
 		});
 	});
 

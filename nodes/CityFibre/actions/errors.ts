@@ -8,6 +8,8 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { ValidationIssue } from '../codec';
+import { MessageValidationError } from '../codec';
 import { CityFibreError } from '../transport';
 import type { CityFibreErrorKind } from '../transport';
 
@@ -53,7 +55,15 @@ function compact(object: IDataObject): IDataObject {
 	return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined && v !== ''));
 }
 
-function validationError(node: INode, error: CityFibreError, itemIndex: number, context: ErrorContext): NodeOperationError {
+interface ValidationFailure {
+	message: string;
+	issues?: readonly ValidationIssue[];
+	hint?: string;
+	operation?: string;
+	messageId?: string;
+}
+
+function validationError(node: INode, error: ValidationFailure, itemIndex: number, context: ErrorContext): NodeOperationError {
 	const issues = (error.issues ?? []).map((issue) => ({ field: labelFor(issue.path, context), path: issue.path, message: issue.message }));
 	const lines = issues.map((i) => (i.field === i.path ? `${i.path}: ${i.message}` : `${i.field} (${i.path}): ${i.message}`));
 	const [first = error.message] = lines;
@@ -73,7 +83,9 @@ function validationError(node: INode, error: CityFibreError, itemIndex: number, 
 function apiError(node: INode, error: CityFibreError, itemIndex: number, context: ErrorContext): NodeApiError {
 	const prefix = KIND_PREFIX[error.kind];
 	const said = prefix && !error.message.startsWith('CityFibre') ? `${prefix}: ${error.message}` : error.message;
-	const message = error.code && !said.includes(error.code) ? `${said} (code ${error.code})` : said;
+	// For TLS and network kinds the code is the transport's outcome name: in the context, not the sentence.
+	const cityFibreSpoke = ['rejected', 'business', 'fault', 'http'].includes(error.kind);
+	const message = cityFibreSpoke && error.code && !said.includes(error.code) ? `${said} (code ${error.code})` : said;
 	const answered = error.httpStatus !== undefined && (error.httpStatus < 200 || error.httpStatus > 299);
 	const description = [
 		error.operation ? `Operation: ${error.operation}` : undefined,
@@ -124,6 +136,10 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, cont
 	if (error instanceof CityFibreError) {
 		return error.kind === 'validation' ? validationError(node, error, itemIndex, context) : apiError(node, error, itemIndex, context);
 	}
+	// The writer's own refusals (an Extra Fields key that cannot be an element name) name their path too.
+	if (error instanceof MessageValidationError) {
+		return validationError(node, { message: error.message, issues: error.issues, operation: error.messageName }, itemIndex, context);
+	}
 	if (error instanceof ParameterError) {
 		const nodeError = new NodeOperationError(node, `Invalid parameter: ${error.message}`, { itemIndex });
 		Object.assign(nodeError.context, { errorKind: 'validation', issues: [{ field: error.label, message: error.problem }] });
@@ -132,13 +148,19 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, cont
 	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
 }
 
-/** The JSON of an item that failed under Continue On Fail: flat, so later nodes can map it. */
+/**
+ * The JSON of an item that failed under Continue On Fail: `{ error: { message, … } }`. n8n sends
+ * an item to the error output only when `error` is its one key (an item-level `error` would do
+ * it too, but n8n then replaces the JSON with the bare message), so the details live inside.
+ */
 export function errorJson(error: NodeApiError | NodeOperationError): IDataObject {
 	const { itemIndex: _itemIndex, runIndex: _runIndex, metadata: _metadata, ...details } = error.context;
-	return compact({
-		error: error.message,
-		errorDescription: error.description ?? undefined,
-		httpCode: error instanceof NodeApiError ? (error.httpCode ?? undefined) : undefined,
-		...details,
-	});
+	return {
+		error: compact({
+			message: error.message,
+			description: error.description ?? undefined,
+			httpCode: error instanceof NodeApiError ? (error.httpCode ?? undefined) : undefined,
+			...details,
+		}),
+	};
 }
