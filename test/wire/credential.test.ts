@@ -3,8 +3,6 @@
  * in the words the n8n editor shows. Bad certificates are made per run, signed by the sandbox's
  * own CA where only one thing is to be wrong with them.
  */
-import * as net from 'node:net';
-
 import type { ICredentialTestFunctions } from 'n8n-workflow';
 
 import { cityFibreTicketingApiTest, credentialTest, CREDENTIAL_TEST_NAME } from '../../nodes/CityFibre/methods/credentialTest';
@@ -12,6 +10,7 @@ import type { CityFibreCredentials } from '../../nodes/CityFibre/transport';
 import { testConnection } from '../../nodes/CityFibre/transport';
 import type { BadCertificates } from '../support/badCerts';
 import { createBadCertificates, sandboxCredentials } from '../support/badCerts';
+import { closedPort } from '../support/network';
 import { SecretCollector } from '../support/secrets';
 import { useSandbox } from '../support/sandbox';
 
@@ -183,14 +182,3 @@ describe('secrets', () => {
 		expect(secrets.leaks()).toEqual([]);
 	});
 });
-
-/** A port nothing listens on: bound, then released. */
-function closedPort(): Promise<number> {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}

@@ -2,13 +2,12 @@
  * `callCityFibre` against the sandbox over real mutual TLS: what a result holds, what each kind of
  * refusal becomes, both certificate forms, and TLS problems in the credential test's words.
  */
-import * as net from 'node:net';
-
 import { readMessage } from '../../nodes/CityFibre/codec';
 import type { CityFibreCredentials } from '../../nodes/CityFibre/transport';
 import { CityFibreError, callCityFibre, closeAllAgents } from '../../nodes/CityFibre/transport';
 import type { BadCertificates } from '../support/badCerts';
 import { createBadCertificates, sandboxCredentials } from '../support/badCerts';
+import { closedPort } from '../support/network';
 import { SecretCollector } from '../support/secrets';
 import { faultReportValues, useSandbox } from '../support/sandbox';
 
@@ -183,13 +182,3 @@ describe('secrets', () => {
 		expect(secrets.leaks()).toEqual([]);
 	});
 });
-
-function closedPort(): Promise<number> {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}

@@ -4,13 +4,12 @@
  * request went out) → every operation; may have reached it (timeout, 5xx, cut after sending) →
  * read-like operations only; 4xx → never. A repeat carries the same messageId.
  */
-import * as net from 'node:net';
-
 import type { OperationName } from '../../nodes/CityFibre/catalogue';
 import { readMessage } from '../../nodes/CityFibre/codec';
 import type { CityFibreCredentials, CityFibreResult } from '../../nodes/CityFibre/transport';
 import { CityFibreError, callCityFibre, closeAllAgents } from '../../nodes/CityFibre/transport';
 import { sandboxCredentials } from '../support/badCerts';
+import { closedPort, startResettingFront, until } from '../support/network';
 import { SecretCollector } from '../support/secrets';
 import { faultReportValues, useSandbox } from '../support/sandbox';
 
@@ -64,7 +63,7 @@ function messageIdsOf(exchanges: Array<{ requestXml?: string }>): string[] {
 
 describe('never reached CityFibre: every operation is repeated', () => {
 	it('a connection reset before the request was written: addFaultReport is repeated and raises one ticket', async () => {
-		const front = await resettingFront(sandbox().port, 2);
+		const front = await startResettingFront(sandbox().port, 2);
 		try {
 			const before = count('addFaultReport');
 			const values = faultReportValues();
@@ -192,54 +191,3 @@ describe('secrets', () => {
 		expect(secrets.leaks()).toEqual([]);
 	});
 });
-
-/**
- * A TCP front for the sandbox that resets its first `resets` connections as they arrive, before
- * any TLS byte: the one failure a client can know never carried its request.
- */
-async function resettingFront(targetPort: number, resets: number): Promise<{ port: number; resets: number; close(): Promise<void> }> {
-	const sockets = new Set<net.Socket>();
-	const state = { port: 0, resets: 0, close: () => Promise.resolve() };
-	const server = net.createServer((client) => {
-		sockets.add(client);
-		client.on('close', () => sockets.delete(client));
-		client.on('error', () => undefined);
-		if (state.resets < resets) {
-			state.resets++;
-			client.resetAndDestroy();
-			return;
-		}
-		const upstream = net.connect(targetPort, '127.0.0.1');
-		sockets.add(upstream);
-		upstream.on('close', () => sockets.delete(upstream));
-		upstream.on('error', () => client.destroy());
-		client.on('error', () => upstream.destroy());
-		client.pipe(upstream).pipe(client);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	state.port = (server.address() as net.AddressInfo).port;
-	state.close = () =>
-		new Promise<void>((resolve) => {
-			for (const socket of sockets) socket.destroy();
-			server.close(() => resolve());
-		});
-	return state;
-}
-
-/** Resolves once `condition` holds (checked every 20 ms; fails the test after 5 s). */
-async function until(condition: () => boolean): Promise<void> {
-	for (let waited = 0; !condition(); waited += 20) {
-		if (waited > 5_000) throw new Error('condition not met within 5 s');
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
-
-function closedPort(): Promise<number> {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
