@@ -137,7 +137,7 @@ export class CityFibreTicketingApi implements ICredentialType {
 			typeOptions: { rows: 4 },
 			placeholder: '-----BEGIN CERTIFICATE-----',
 			description:
-				"Extra certificate authorities to trust, in PEM: the local sandbox's ca.pem, or a private CA. Added to the public ones; leave empty for CityFibre's environments.",
+				"Extra certificate authorities to trust, in PEM: the local sandbox's ca.crt, or a private CA. Added to the public ones; leave empty for CityFibre's environments.",
 		},
 	];
 }
