@@ -1,0 +1,3 @@
+import { describeEndToEnd } from './endToEnd';
+
+describeEndToEnd('1.x');
