@@ -2,7 +2,8 @@
  * The sandbox for test suites: a real in-process sandbox on 127.0.0.1 with its own temporary
  * folder (state file, logs), and one certificate set per test process, made once and reused
  * (RSA key generation is the slow part). Defaults suit tests: no automatic progress (tests drive
- * tickets through the control interface), a fast notification retry, a fixed seed.
+ * tickets through the control interface), a fast notification retry, a fixed seed, a clock at
+ * real speed.
  *
  *   const sandbox = useSandbox({ notifyUrl: receiver.url });  // beforeAll/afterAll registered
  *   it('...', async () => { const sb = sandbox(); await callOperation(sb.baseUrl, ...); });
@@ -54,6 +55,8 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
 		passphrase: TEST_PASSPHRASE,
 		autoProgress: false,
 		seed: 1,
+		// Real time unless a test speeds it up: dates computed by a test and by the sandbox agree.
+		clockSpeed: 1,
 		...options,
 		delivery: { ...TEST_DELIVERY, ...options.delivery },
 		log: (line) => {
