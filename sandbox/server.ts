@@ -90,6 +90,8 @@ export class SandboxServer {
 	readonly exchanges: ExchangeRecord[] = [];
 	private readonly counters = { handshakes: 0, resumedSessions: 0, refusedHandshakes: 0, openConnections: 0, requests: 0 };
 	private nextExchange = 1;
+	/** Connections cut after the handshake: a request already buffered on one is never processed. */
+	private readonly cut = new WeakSet<object>();
 	control?: SandboxControl;
 
 	constructor(private readonly parts: ServerParts) {
@@ -105,7 +107,8 @@ export class SandboxServer {
 			},
 			(req, res) => void this.onRequest(req, res),
 		);
-		this.server.on('secureConnection', (socket: TLSSocket) => this.onSecureConnection(socket));
+		// Before the HTTP layer's own listener, so a connection cut here never starts a request.
+		this.server.prependListener('secureConnection', (socket: TLSSocket) => this.onSecureConnection(socket));
 		this.server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
 			this.counters.refusedHandshakes++;
 			parts.log(`TLS handshake refused from ${socket.remoteAddress ?? '?'}: ${error.code ?? ''} ${short(error.message, 160)}`.trim());
@@ -158,6 +161,7 @@ export class SandboxServer {
 		if (drop) {
 			this.record({ ...this.newExchange('(connection)'), outcome: 'injected', fault: drop.spec, detail: 'connection cut right after the TLS handshake' });
 			this.parts.log('injected fault: connection cut right after the TLS handshake');
+			this.cut.add(socket);
 			socket.destroy();
 		}
 	}
@@ -185,6 +189,7 @@ export class SandboxServer {
 	}
 
 	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		if (this.cut.has(req.socket)) return;
 		const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
 		const pathname = url.pathname;
 		if (pathname === CONTROL_PREFIX || pathname.startsWith(`${CONTROL_PREFIX}/`)) {
