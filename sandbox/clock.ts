@@ -51,11 +51,22 @@ export class SimulatedClock {
 		return () => this.cancel(timer);
 	}
 
-	/** Jumps simulated time forward by `ms` and fires the timers that fell due. */
+	/**
+	 * Jumps simulated time forward by `ms` and fires, before returning and in time order, the
+	 * timers that fell due. A timer one of them sets runs only if it falls due too.
+	 */
 	advance(ms: number): void {
 		if (!(ms >= 0)) throw new RangeError(`cannot advance the clock by ${ms} ms`);
 		this.skipped += ms;
-		for (const timer of [...this.timers]) this.arm(timer);
+		for (;;) {
+			const now = this.now();
+			let due: Timer | undefined;
+			for (const timer of this.timers) if (timer.at <= now && (!due || timer.at < due.at)) due = timer;
+			if (!due) break;
+			this.cancel(due);
+			due.fire();
+		}
+		for (const timer of this.timers) this.arm(timer);
 	}
 
 	/** Cancels every timer; the clock still tells the time. */
