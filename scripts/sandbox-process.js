@@ -48,7 +48,7 @@ const READY_PREFIX = 'CityFibre sandbox ready ';
 /** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** @param {number} pgid @param {NodeJS.Signals} signal */
+/** @param {number} pgid @param {NodeJS.Signals | 0} signal  0 only asks whether the group is alive */
 function signalGroup(pgid, signal) {
 	try {
 		process.kill(-pgid, signal);
