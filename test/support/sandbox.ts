@@ -25,14 +25,36 @@ export const TEST_DELIVERY = { attempts: 6, baseDelayMs: 25, maxDelayMs: 200, ti
 export const TEST_PASSPHRASE = 'sandbox-test-passphrase';
 
 let certsDir: string | undefined;
+const CERTS_PREFIX = 'cityfibre-sandbox-certs-';
 
-/** This process's certificate folder, made on first use and removed when the process exits. */
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/**
+ * Removes the certificate folders of test processes that have ended. (Jest's sandboxed `process`
+ * does not reliably run exit hooks, so each process sweeps up after the ones before it.)
+ */
+function sweepStaleCertsDirs(): void {
+	for (const name of fs.readdirSync(os.tmpdir())) {
+		const pid = Number(name.slice(CERTS_PREFIX.length));
+		if (name.startsWith(CERTS_PREFIX) && Number.isInteger(pid) && pid !== process.pid && !alive(pid)) {
+			fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+		}
+	}
+}
+
+/** This process's certificate folder: made on first use, then reused by every suite it runs. */
 export function testCertsDir(): string {
 	if (certsDir && fs.existsSync(certsDir)) return certsDir;
-	certsDir = path.join(os.tmpdir(), `cityfibre-sandbox-certs-${process.pid}`);
+	sweepStaleCertsDirs();
+	certsDir = path.join(os.tmpdir(), `${CERTS_PREFIX}${process.pid}`);
 	ensureSandboxCertificates(certsDir, { passphrase: TEST_PASSPHRASE });
-	const dir = certsDir;
-	process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 	return certsDir;
 }
 
