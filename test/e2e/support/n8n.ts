@@ -29,6 +29,8 @@ export interface N8nInstance {
 	createWorkflow(workflow: WorkflowJson): Promise<string>;
 	/** Activates (2.x: publishes) a workflow; its webhooks go live a moment later. */
 	activate(workflowId: string): Promise<void>;
+	/** A stored workflow as the public API returns it (name, active, nodes, …). */
+	getWorkflow(workflowId: string): Promise<Json>;
 	/** Creates and activates a workflow; returns its id. */
 	deploy(workflow: WorkflowJson): Promise<string>;
 	/** POSTs JSON to a production webhook, retrying while n8n has not registered it yet. */
@@ -128,6 +130,7 @@ function instance(
 		async activate(workflowId) {
 			await rt.activateWorkflow(baseUrl, session.apiKey, workflowId);
 		},
+		getWorkflow: (workflowId) => rt.publicApi(baseUrl, session.apiKey, 'GET', `/workflows/${workflowId}`),
 		async deploy(workflow) {
 			const id = await self.createWorkflow(workflow);
 			await self.activate(id);

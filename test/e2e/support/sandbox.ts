@@ -62,8 +62,10 @@ export interface E2eSandbox {
 	setNotifyUrl(url: string): Promise<void>;
 	/** Polls the ticket until `done` holds (the sandbox moves tickets on its own clock). */
 	waitForTicket(ref: string, done: (ticket: Ticket) => boolean, what: string, timeoutMs?: number): Promise<Ticket>;
-	/** Polls until every notification of a ticket got an answer and none is waiting for a retry. */
+	/** Polls a ticket's notifications (with their delivery attempts) until `done` holds. */
 	waitForDeliveries(ref: string, done: (notifications: NotificationRecord[]) => boolean, what: string, timeoutMs?: number): Promise<NotificationRecord[]>;
+	/** Polls the answers the sandbox received for a ticket's notifications until `done` holds. */
+	waitForAcknowledgements(ref: string, done: (answers: AcknowledgementRecord[]) => boolean, what: string, timeoutMs?: number): Promise<AcknowledgementRecord[]>;
 	logTail(lines?: number): string;
 	stop(): Promise<void>;
 }
@@ -112,6 +114,7 @@ export async function startE2eSandbox(
 		},
 		waitForTicket: (ref, done, what, timeoutMs = 90_000) => poll(() => self.ticket(ref), done, what, timeoutMs, logTail),
 		waitForDeliveries: (ref, done, what, timeoutMs = 90_000) => poll(() => self.notifications(ref), done, what, timeoutMs, logTail),
+		waitForAcknowledgements: (ref, done, what, timeoutMs = 90_000) => poll(() => self.acknowledgements(ref), done, what, timeoutMs, logTail),
 		logTail,
 		async stop() {
 			await sandbox.stop();
