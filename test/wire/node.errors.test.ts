@@ -180,10 +180,13 @@ describe("CityFibre's rejections, refusals and faults carry its code and message
 });
 
 describe('batches', () => {
-	it('raises many tickets in one run, one output item per input item, in order', async () => {
+	it('raises many tickets in one run over one connection, one output item per input item, in order', async () => {
 		const items = Array.from({ length: 40 }, (_, i) => ({ service: `SERVICE-${String((i % 20) + 1).padStart(4, '0')}` }));
 		const before = sandbox().control.tickets().length;
+		const handshakes = sandbox().control.handshakes();
 		const output = await execute(raiseParameters({ serviceAffected: (json: IDataObject) => json.service }), { items });
+		// One pooled connection carries the batch (at most one new handshake).
+		expect(sandbox().control.handshakes()).toBeLessThanOrEqual(handshakes + 1);
 		expect(output.map((item) => item.pairedItem)).toEqual(items.map((_, i) => ({ item: i })));
 		expect(output.every((item) => item.json.status === 'Pending')).toBe(true);
 		expect(new Set(output.map((item) => item.json.buyerFaultReference)).size).toBe(40);
