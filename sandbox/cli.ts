@@ -134,6 +134,8 @@ async function main(): Promise<void> {
 		return;
 	}
 	process.stdout.write(`${formatReadyLine(readyInfo(sandbox, { notifyUrl: sandboxOptions.notifyUrl, stateFile: sandboxOptions.stateFile }))}\n`);
+	const restored = sandbox.restoredTickets;
+	if (restored) log(`${restored} ticket${restored === 1 ? '' : 's'} restored from ${sandboxOptions.stateFile}`);
 
 	let stopping = false;
 	const stop = (signal: string) => {

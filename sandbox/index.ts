@@ -5,7 +5,6 @@
  */
 import * as path from 'node:path';
 
-import { DEFAULT_API_VERSION } from '../nodes/CityFibre/catalogue';
 import type { SandboxCertificates } from './certs';
 import { ensureSandboxCertificates } from './certs';
 import { SimulatedClock } from './clock';
@@ -86,7 +85,12 @@ export interface Sandbox {
 	host: string;
 	port: number;
 	buyers: readonly string[];
+	/** The seed of the "sometimes On Hold" draw (given or chosen): the same seed repeats a run. */
 	seed: number;
+	clockSpeed: number;
+	autoProgress: boolean;
+	/** Tickets read from the state file at start. */
+	restoredTickets: number;
 	certs: SandboxCertificates;
 	control: SandboxControl;
 	/** Stops the server, the timers and the deliveries, and writes the state file a last time. */
@@ -135,8 +139,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		changed,
 	});
 	if (saved) {
-		simulator.restore(saved);
+		// Notifications first: a restored ticket's next step may notify, and must number after them.
 		notifier.restore(saved.notifications ?? [], saved.acknowledgements ?? []);
+		simulator.restore(saved);
 	}
 	if (stateFile) {
 		writer = new StateWriter(
@@ -178,11 +183,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	}
 	writer?.flush();
 	const rootUrl = `https://${urlHost(host)}:${port}`;
-	log(
-		`sandbox listening on ${rootUrl} (buyers ${buyers.join(', ')}; clock ×${clock.speed}; seed ${seed}; ` +
-			`auto-progress ${options.autoProgress === false ? 'off' : 'on'}; api version ${DEFAULT_API_VERSION}` +
-			`${saved ? `; ${saved.tickets.length} tickets restored from ${stateFile}` : ''})`,
-	);
 
 	let closing: Promise<void> | undefined;
 	return {
@@ -193,6 +193,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		port,
 		buyers,
 		seed,
+		clockSpeed: clock.speed,
+		autoProgress: options.autoProgress ?? true,
+		restoredTickets: saved?.tickets.length ?? 0,
 		certs,
 		control,
 		close() {

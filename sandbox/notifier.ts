@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { rootCertificates } from 'node:tls';
 
-import { ACK_VALID, eventsOf, receivedNotifyFaultReportUpdate } from '../nodes/CityFibre/catalogue';
+import { ACK_VALID, receivedNotifyFaultReportUpdate } from '../nodes/CityFibre/catalogue';
 import type { JsonObject } from '../nodes/CityFibre/codec';
 import { readMessage } from '../nodes/CityFibre/codec';
 
@@ -179,7 +179,6 @@ export class Notifier {
 	send(record: NotificationRecord, options: { swap?: boolean; duplicate?: boolean } = {}): void {
 		const key = ticketKey(record);
 		this.records.push(record);
-		record.events = eventsOf(record.values);
 		if (options.swap) {
 			record.state = 'held';
 			this.held.set(key, record);

@@ -14,6 +14,9 @@ export interface ReadyInfo {
 	controlUrl: string;
 	port: number;
 	buyers: readonly string[];
+	seed: number;
+	clockSpeed: number;
+	autoProgress: boolean;
 	/** The CA that signed the server certificate: trust it. */
 	ca: string;
 	/** The Buyer's client certificate and its unencrypted key. */
@@ -37,6 +40,9 @@ export function readyInfo(sandbox: Sandbox, extra: { notifyUrl?: string; stateFi
 		controlUrl: sandbox.controlUrl,
 		port: sandbox.port,
 		buyers: sandbox.buyers,
+		seed: sandbox.seed,
+		clockSpeed: sandbox.clockSpeed,
+		autoProgress: sandbox.autoProgress,
 		ca: certs.ca.certPath,
 		cert: certs.buyer.certPath,
 		key: certs.buyer.keyPath,

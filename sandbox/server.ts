@@ -92,6 +92,8 @@ export class SandboxServer {
 	private nextExchange = 1;
 	/** Connections cut after the handshake: a request already buffered on one is never processed. */
 	private readonly cut = new WeakSet<object>();
+	/** Answers held back by a delay fault, released at once on close. */
+	private readonly delayed = new Map<NodeJS.Timeout, () => void>();
 	control?: SandboxControl;
 
 	constructor(private readonly parts: ServerParts) {
@@ -146,6 +148,11 @@ export class SandboxServer {
 	}
 
 	close(): Promise<void> {
+		for (const [timer, release] of this.delayed) {
+			clearTimeout(timer);
+			release();
+		}
+		this.delayed.clear();
 		return new Promise((resolve) => {
 			this.server.close(() => resolve());
 			this.server.closeAllConnections();
@@ -164,6 +171,16 @@ export class SandboxServer {
 			this.cut.add(socket);
 			socket.destroy();
 		}
+	}
+
+	private delay(ms: number): Promise<void> {
+		return new Promise((resolve) => {
+			const timer = setTimeout(() => {
+				this.delayed.delete(timer);
+				resolve();
+			}, ms);
+			this.delayed.set(timer, resolve);
+		});
 	}
 
 	private newExchange(path: string): ExchangeRecord {
@@ -248,7 +265,7 @@ export class SandboxServer {
 				req.socket.destroy();
 				return;
 			}
-			if (fault?.spec.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.spec.kind === 'delay' ? fault.spec.ms : 0));
+			if (fault?.spec.kind === 'delay') await this.delay(fault.spec.ms);
 			exchange.httpStatus = answer.status;
 			exchange.responseXml = answer.xml;
 			finish();

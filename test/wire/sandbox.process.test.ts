@@ -132,7 +132,9 @@ describe('cityfibre-sandbox, as a separate process', () => {
 		expect(new URL(info.baseUrl).pathname).toBe('/cfsit/api2');
 		expect(info.buyers).toEqual(['SPDEV1', 'SPOTHER2']);
 		for (const file of [info.ca, info.cert, info.key, info.encryptedKey, info.pkcs12, info.passphraseFile]) expect(fs.existsSync(file)).toBe(true);
+		expect(first.output().startsWith(READY_PREFIX)).toBe(true);
 		expect(first.output().split('\n').filter((l) => l.startsWith(READY_PREFIX))).toHaveLength(1);
+		expect(info).toMatchObject({ autoProgress: false, clockSpeed: 60, seed: expect.any(Number) });
 
 		const tls = tlsFrom(info);
 		const values = faultReportValues({ serviceAffected: 'CLI-SVC-1' });
@@ -158,6 +160,7 @@ describe('cityfibre-sandbox, as a separate process', () => {
 
 		const second = await run(cli, args);
 		try {
+			expect(await printed(second, 'restored from')).toContain(`1 ticket restored from ${path.join(dir, 'state.json')}`);
 			expect(fs.readFileSync(second.info.cert, 'utf8')).toBe(tls.cert);
 			const ticket = await control(second.info, tls, 'ticket', { ref: values.buyerFaultReference });
 			expect(ticket).toMatchObject({ status: 'Accepted', maintainerFaultReference: 'CF-000001', buyerIdentifier: 'SPOTHER2' });
