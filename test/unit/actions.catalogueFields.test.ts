@@ -120,6 +120,14 @@ describe('fields derived from the catalogue', () => {
 		expect(reference.description).toMatch(/generate/);
 	});
 
+	it('tells a Raise user where to map the triage findings and the reservation key from', () => {
+		const additional = property('faultReport', 'raise', 'additionalFields').options as INodeProperties[];
+		expect(additional.find((o) => o.name === 'triageFindings')?.description).toBe(
+			'What the earlier Service Diagnostics run found. After Service Diagnostics › Run, map {{ $json.triageFindings }}.',
+		);
+		expect(property('faultReport', 'raise', 'appointmentReservationKey').description).toMatch(/map \{\{ \$json\.appointmentReservationKey \}\}\.$/);
+	});
+
 	it('labels each message path the way the editor shows it', () => {
 		const { ui } = RESOURCES.faultReport.raise;
 		expect(labelOf(ui, 'faultDetails.type')).toBe('Fault Type');

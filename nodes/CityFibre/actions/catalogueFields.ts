@@ -34,6 +34,8 @@ export interface OperationUi {
 	promote?: readonly string[];
 	/** Required paths the node fills in when left empty: shown, but not required. */
 	generate?: readonly string[];
+	/** Words added to a field's description in this operation: where to map it from. */
+	hints?: Readonly<Record<string, string>>;
 }
 
 interface BindingBase {
@@ -169,7 +171,8 @@ class Planner {
 		const where = onMain ? 'main' : 'additionalFields';
 		const name = this.nameFor(where, field, parentPath);
 		const label = onMain ? field.displayName : `Additional Fields${SEPARATOR}${field.displayName}`;
-		const note = generated ? 'Leave empty to let the node generate one; the generated value is in the output.' : undefined;
+		const notes = [generated ? 'Leave empty to let the node generate one; the generated value is in the output.' : undefined, this.ui.hints?.[path]];
+		const note = notes.filter(Boolean).join(' ') || undefined;
 		this[where].push({ kind: 'leaf', field, name, path, label, required: required && !generated, note });
 	}
 
@@ -204,7 +207,6 @@ class Planner {
 			// Not marked required: the editor would then also demand it while the condition is an expression.
 			const moved = this.moveToMain(target, false);
 			moved.showWhen = { name: condition.name, equals: rule.when.equals };
-			moved.note = rule.message;
 		}
 	}
 
@@ -266,7 +268,7 @@ const PLACEHOLDERS: Partial<Record<LeafField['type'], string>> = {
 
 function sentence(text: string): string {
 	const trimmed = text.trim();
-	return /[.!?)]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+	return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 function describe(field: Field, note?: string): string {

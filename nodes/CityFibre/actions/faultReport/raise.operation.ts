@@ -4,8 +4,19 @@ import type { OperationUi } from '../catalogueFields';
 import type { ItemContext } from '../operation';
 import { describeOperation, sendOperation } from '../operation';
 
-/** addFaultReport. The buyerFaultReference is generated when left empty, and reported in the output. */
-export const ui: OperationUi = { operation: 'addFaultReport', generate: ['buyerFaultReference'] };
+/**
+ * addFaultReport. The buyerFaultReference is generated when left empty, and reported in the
+ * output. The hints say where the earlier steps of a Raise put what it needs.
+ */
+export const ui: OperationUi = {
+	operation: 'addFaultReport',
+	generate: ['buyerFaultReference'],
+	hints: {
+		'faultDetails.triageComplete': 'After Service Diagnostics › Run, map {{ $json.triageComplete }}.',
+		'faultDetails.triageFindings': 'After Service Diagnostics › Run, map {{ $json.triageFindings }}.',
+		'appointment.appointmentReservationKey': 'After Appointment › Reserve, map {{ $json.appointmentReservationKey }}.',
+	},
+};
 
 export const description = describeOperation(ui, { resource: 'faultReport', operation: 'raise' });
 
