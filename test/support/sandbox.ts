@@ -17,6 +17,8 @@ import type { Sandbox, SandboxOptions } from '../../sandbox';
 import { ensureSandboxCertificates, startSandbox } from '../../sandbox';
 import type { ClientTls } from './https';
 import { buyerTls, callOperation } from './https';
+import type { ReceivedNotification, Receiver } from './receiver';
+import { startReceiver } from './receiver';
 
 /** Quick retries, so retry tests take milliseconds. */
 export const TEST_DELIVERY = { attempts: 6, baseDelayMs: 25, maxDelayMs: 200, timeoutMs: 2_000 };
@@ -150,4 +152,33 @@ export async function raiseFaultReport(sandbox: TestSandbox, overrides: Writable
 		throw new Error(`addFaultReport was not Pending: HTTP ${result.status} ${result.body}`);
 	}
 	return String(result.sent.buyerFaultReference);
+}
+
+export interface NotifiedSandbox {
+	sandbox: () => TestSandbox;
+	/** The Buyer's endpoint the sandbox notifies (started first, stopped last). */
+	receiver: () => Receiver;
+	/** What the receiver acknowledged for one ticket, in arrival order. */
+	acknowledgedFor: (ref: string) => ReceivedNotification[];
+}
+
+/** A sandbox for a describe block that notifies a test receiver (see receiver.ts). */
+export function useNotifiedSandbox(options: SandboxOptions = {}): NotifiedSandbox {
+	let receiver: Receiver | undefined;
+	beforeAll(async () => {
+		receiver = await startReceiver();
+	});
+	const sandbox = useSandbox(() => ({ notifyUrl: current().url, ...options }));
+	afterAll(async () => {
+		await receiver?.close();
+	});
+	const current = () => {
+		if (!receiver) throw new Error('the receiver is not started yet (use it inside a test or a later hook)');
+		return receiver;
+	};
+	return {
+		sandbox,
+		receiver: current,
+		acknowledgedFor: (ref) => current().acknowledged().filter((r) => r.buyerFaultReference === ref),
+	};
 }

@@ -5,25 +5,12 @@
  */
 import { SLOT_WINDOWS } from '../../sandbox';
 import { callOperation } from '../support/https';
-import type { Receiver, ReceivedNotification } from '../support/receiver';
-import { startReceiver } from '../support/receiver';
 import type { TestSandbox } from '../support/sandbox';
-import { faultReportValues, raiseFaultReport, startTestSandbox, useSandbox } from '../support/sandbox';
+import { faultReportValues, raiseFaultReport, startTestSandbox, useNotifiedSandbox } from '../support/sandbox';
 
 const ADDRESS = '100023336956';
 
-let receiver: Receiver;
-beforeAll(async () => {
-	receiver = await startReceiver();
-});
-afterAll(async () => {
-	await receiver.close();
-});
-const sandbox = useSandbox(() => ({ notifyUrl: receiver.url }));
-
-function acknowledgedFor(ref: string): ReceivedNotification[] {
-	return receiver.acknowledged().filter((r) => r.buyerFaultReference === ref);
-}
+const { sandbox, receiver, acknowledgedFor } = useNotifiedSandbox();
 
 function tomorrow(sb: TestSandbox): string {
 	return new Date(Date.parse(sb.control.clock().now) + 24 * 3600 * 1000).toISOString().slice(0, 10);
@@ -187,10 +174,10 @@ describe("a Service Outage ticket's appointment", () => {
 	});
 
 	it('is confirmed once work starts and completed before the fix when tickets move on their own', async () => {
-		const own = await startTestSandbox({ notifyUrl: receiver.url, autoProgress: true, holdProbability: 0, clockSpeed: 400_000 });
+		const own = await startTestSandbox({ notifyUrl: receiver().url, autoProgress: true, holdProbability: 0, clockSpeed: 400_000 });
 		try {
 			const { ref } = await outageWithAppointment(own);
-			await receiver.waitFor(() => acknowledgedFor(ref).some((r) => r.status === 'Closed'), 15_000);
+			await receiver().waitFor(() => acknowledgedFor(ref).some((r) => r.status === 'Closed'), 15_000);
 			expect(acknowledgedFor(ref).map((r) => r.events[0])).toEqual([
 				'accepted',
 				'inProgress',

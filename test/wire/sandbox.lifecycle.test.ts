@@ -6,25 +6,12 @@
 import { eventsOf } from '../../nodes/CityFibre/catalogue';
 import { readMessage } from '../../nodes/CityFibre/codec';
 import { callOperation } from '../support/https';
-import type { Receiver, ReceivedNotification } from '../support/receiver';
-import { startReceiver } from '../support/receiver';
 import type { TestSandbox } from '../support/sandbox';
-import { raiseFaultReport, startTestSandbox, useSandbox } from '../support/sandbox';
+import { raiseFaultReport, startTestSandbox, useNotifiedSandbox } from '../support/sandbox';
 
 const HOUR = 3_600_000;
 
-let receiver: Receiver;
-beforeAll(async () => {
-	receiver = await startReceiver();
-});
-afterAll(async () => {
-	await receiver.close();
-});
-const sandbox = useSandbox(() => ({ notifyUrl: receiver.url }));
-
-function acknowledgedFor(ref: string): ReceivedNotification[] {
-	return receiver.acknowledged().filter((r) => r.buyerFaultReference === ref);
-}
+const { sandbox, receiver, acknowledgedFor } = useNotifiedSandbox();
 
 async function resolveResponse(sb: TestSandbox, ref: string, accepted: boolean, rejectedReason?: string) {
 	const ticket = sb.control.ticket({ ref });
@@ -199,10 +186,10 @@ describe('requestFaultReportUpdate', () => {
 
 describe('on its own clock', () => {
 	it('moves Pending → Accepted → In Progress → On Hold → In Progress → Resolved, then closes after 48 simulated hours', async () => {
-		const own = await startTestSandbox({ notifyUrl: receiver.url, autoProgress: true, holdProbability: 1, clockSpeed: 400_000 });
+		const own = await startTestSandbox({ notifyUrl: receiver().url, autoProgress: true, holdProbability: 1, clockSpeed: 400_000 });
 		try {
 			const ref = await raiseFaultReport(own);
-			await receiver.waitFor(() => acknowledgedFor(ref).some((r) => r.status === 'Closed'), 15_000);
+			await receiver().waitFor(() => acknowledgedFor(ref).some((r) => r.status === 'Closed'), 15_000);
 			const received = acknowledgedFor(ref);
 			expect(received.map((r) => r.events[0])).toEqual(['accepted', 'inProgress', 'onHold', 'inProgress', 'resolved', 'closed']);
 			const ticket = own.control.ticket({ ref });
@@ -241,11 +228,11 @@ describe('on its own clock', () => {
 	});
 
 	it('closes a Resolved ticket after 48 simulated hours when tickets only move by hand', async () => {
-		const own = await startTestSandbox({ notifyUrl: receiver.url, clockSpeed: 400_000 });
+		const own = await startTestSandbox({ notifyUrl: receiver().url, clockSpeed: 400_000 });
 		try {
 			const ref = await raiseFaultReport(own);
 			own.control.setStatus({ ref, status: 'Resolved' });
-			await receiver.waitFor(() => acknowledgedFor(ref).some((r) => r.status === 'Closed'), 10_000);
+			await receiver().waitFor(() => acknowledgedFor(ref).some((r) => r.status === 'Closed'), 10_000);
 			expect(acknowledgedFor(ref).map((r) => r.events[0])).toEqual(['resolved', 'closed']);
 		} finally {
 			await own.stop();
