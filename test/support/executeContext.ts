@@ -186,3 +186,29 @@ export function sandboxCredentials(
 		...overrides,
 	};
 }
+
+/** The parameters of a valid Raise (an Impaired Service on SERVICE-0001), with `overrides` on top. */
+export function raiseParameters(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+	return {
+		resource: 'faultReport',
+		operation: 'raise',
+		reportDateTime: '2025-06-02T08:40:00Z',
+		reporterContactDetails: { name: 'Alex Reporter', phone: '01632960001', email: 'noc@isp.example' },
+		endUserContactDetails: { name: 'Sam Customer', phone: '07700900123' },
+		serviceAffected: 'SERVICE-0001',
+		description: 'No connectivity since 07:30; ONT PON light off',
+		type: 'Impaired Service',
+		...overrides,
+	};
+}
+
+/** The error a promise rejects with, when it is of `type` (anything else fails the test). */
+export async function failure<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
+	try {
+		await promise;
+	} catch (error) {
+		if (error instanceof type) return error;
+		throw error;
+	}
+	throw new Error('the node did not fail');
+}

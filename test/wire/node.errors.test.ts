@@ -10,7 +10,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { closeAllAgents } from '../../nodes/CityFibre/transport';
 import { clientCertificate, createTestCa } from '../support/badCerts';
 import type { ExecuteContextOptions } from '../support/executeContext';
-import { executeNode, sandboxCredentials } from '../support/executeContext';
+import { executeNode, failure, raiseParameters, sandboxCredentials } from '../support/executeContext';
 import { uniqueReference, useSandbox } from '../support/sandbox';
 import { SecretCollector } from '../support/secrets';
 
@@ -19,30 +19,6 @@ afterAll(() => closeAllAgents());
 
 function execute(parameters: Record<string, unknown>, options: Partial<ExecuteContextOptions> = {}): Promise<INodeExecutionData[]> {
 	return executeNode({ parameters, credentials: sandboxCredentials(sandbox()), ...options });
-}
-
-async function failure<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof type) return error;
-		throw error;
-	}
-	throw new Error('the node did not fail');
-}
-
-function raiseParameters(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-	return {
-		resource: 'faultReport',
-		operation: 'raise',
-		reportDateTime: '2025-06-02T08:40:00Z',
-		reporterContactDetails: { name: 'Alex Reporter' },
-		endUserContactDetails: { name: 'Sam Customer' },
-		serviceAffected: 'SERVICE-0001',
-		description: 'No light on the ONT',
-		type: 'Impaired Service',
-		...overrides,
-	};
 }
 
 const appointment = { appointmentType: 'REPAIR', productName: 'ftthl2r', addressKey: '123456789012' };

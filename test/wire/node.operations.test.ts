@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { closeAllAgents } from '../../nodes/CityFibre/transport';
-import { everyFieldParameters, executeNode, sandboxCredentials } from '../support/executeContext';
+import { everyFieldParameters, executeNode, raiseParameters, sandboxCredentials } from '../support/executeContext';
 import type { ExecuteContextOptions } from '../support/executeContext';
 import { uniqueReference, useSandbox } from '../support/sandbox';
 
@@ -18,20 +18,6 @@ afterAll(() => closeAllAgents());
 async function run(parameters: Record<string, unknown>, options: Partial<ExecuteContextOptions> = {}): Promise<IDataObject[]> {
 	const output = await executeNode({ parameters, credentials: sandboxCredentials(sandbox()), ...options });
 	return output.map((item) => item.json);
-}
-
-function raiseParameters(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-	return {
-		resource: 'faultReport',
-		operation: 'raise',
-		reportDateTime: '2025-06-02T08:40:00Z',
-		reporterContactDetails: { name: 'Alex Reporter', phone: '01632960001', email: 'noc@isp.example' },
-		endUserContactDetails: { name: 'Sam Customer', phone: '07700900123' },
-		serviceAffected: 'SERVICE-0001',
-		description: 'No connectivity since 07:30; ONT PON light off',
-		type: 'Impaired Service',
-		...overrides,
-	};
 }
 
 async function raise(overrides: Record<string, unknown> = {}): Promise<string> {
