@@ -57,8 +57,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (caught) {
 			const error = toNodeError(node, caught, itemIndex, { labelOf: () => undefined, includeXml: false });
 			if (!this.continueOnFail()) throw error;
-			// `error` on the item is what sends it to the error output, whatever its JSON holds.
-			returnData.push({ json: errorJson(error), error, pairedItem: { item: itemIndex } });
+			returnData.push({ json: errorJson(error), pairedItem: { item: itemIndex } });
 		}
 	}
 	return [returnData];
