@@ -16,7 +16,7 @@ export class CityFibreTicketingApi implements ICredentialType {
 
 	// A full URL: the camelCase rule is meant for slugs of n8n's own documentation site.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
-	documentationUrl = 'https://ticketing.docs.cityfibre.com';
+	documentationUrl = 'https://github.com/n8n-nodes-cityfibre/n8n-nodes-cityfibre#the-credential-cityfibre-ticketing-api';
 
 	icon = 'file:../nodes/CityFibre/cityfibre.svg' as const;
 
