@@ -1,6 +1,7 @@
 // Three projects: `unit` is the seconds-long inner loop (pure functions, mocked n8n contexts),
 // `wire` talks to the local sandbox over real mutual TLS, `e2e` drives real n8n servers.
-const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
+// Transpile only (tsconfig's isolatedModules): type errors are `npm run typecheck`'s and the build's job.
+const tsJest = ['ts-jest', { diagnostics: false }];
 const common = {
 	testEnvironment: 'node',
 	transform: { '^.+\\.ts$': tsJest },

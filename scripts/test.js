@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm test`: builds the package (the end-to-end suite installs the packed build into real n8n),
-// lints it, runs every jest project, and ends with one plain summary line that any CI can read.
+// type-checks the tests too, lints it, runs every jest project, and ends with one plain summary line that any CI can read.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -17,6 +17,8 @@ function run(command, args, env = process.env) {
 }
 
 if (run(npm, ['run', 'build']) !== 0) process.exit(1);
+// jest only transpiles; the tests' own types are checked here.
+if (run(npm, ['run', 'typecheck']) !== 0) process.exit(1);
 // n8n's node rules are part of the contract with users: a lint failure fails the run.
 if (run(npm, ['run', 'lint']) !== 0) process.exit(1);
 
