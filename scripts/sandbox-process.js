@@ -83,10 +83,11 @@ async function startSandboxProcess(options) {
 
 	const logFile = path.join(dir, 'sandbox.log');
 	const out = fs.openSync(logFile, 'a');
+	// The log is appended across runs (npm run dev): this run's part starts at this byte.
+	const startOffset = fs.fstatSync(out).size;
 	const child = spawn(nodeBin, args, { cwd: dir, detached: true, stdio: ['ignore', out, out] });
 	fs.closeSync(out);
 	const pid = /** @type {number} */ (child.pid);
-	const startOffset = fs.statSync(logFile).size;
 	/** @type {{ code: number | null, signal: string | null } | undefined} */
 	let ended;
 	const exited = new Promise((resolve) => {
@@ -95,9 +96,11 @@ async function startSandboxProcess(options) {
 	});
 	const killOnExit = () => signalGroup(pid, 'SIGKILL');
 	process.on('exit', killOnExit);
+	// Bytes, not characters: the log holds multi-byte text (→), so a character offset would land
+	// past the start of this run and miss its ready line.
 	const logs = () => {
 		try {
-			return fs.readFileSync(logFile, 'utf8');
+			return fs.readFileSync(logFile).subarray(startOffset).toString('utf8');
 		} catch {
 			return '';
 		}
@@ -117,12 +120,12 @@ async function startSandboxProcess(options) {
 	let info;
 	const started = Date.now();
 	while (!info) {
-		const line = logs().slice(startOffset).split('\n').find((l) => l.startsWith(READY_PREFIX));
+		const line = logs().split('\n').find((l) => l.startsWith(READY_PREFIX));
 		if (line) info = JSON.parse(line.slice(READY_PREFIX.length));
-		else if (ended) throw new Error(`the sandbox exited (${JSON.stringify(ended)}) before it was ready:\n${logs().slice(startOffset).slice(-3000)}`);
+		else if (ended) throw new Error(`the sandbox exited (${JSON.stringify(ended)}) before it was ready:\n${logs().slice(-3000)}`);
 		else if (Date.now() - started > timeoutMs) {
 			await stop();
-			throw new Error(`the sandbox was not ready within ${timeoutMs} ms:\n${logs().slice(startOffset).slice(-3000)}`);
+			throw new Error(`the sandbox was not ready within ${timeoutMs} ms:\n${logs().slice(-3000)}`);
 		} else await sleep(100);
 	}
 	const ready = /** @type {ReadyInfo} */ (info);
