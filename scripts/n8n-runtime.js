@@ -419,6 +419,9 @@ async function startN8n({ line = '2.x', userFolder, port, brokerPort, env = {}, 
 	const logFile = path.join(folder, 'n8n.log');
 	const n8nEnvVars = n8nEnv({ line, userFolder: folder, port: httpPort, brokerPort: runnerPort, env });
 	const out = fs.openSync(logFile, 'a');
+	// The log is appended across runs (npm run dev): this run's part starts at this byte, so an
+	// earlier run's "Editor is now accessible" never counts as this one being ready.
+	const logStart = fs.fstatSync(out).size;
 	const child = spawn(install.nodeBin, [install.entry, 'start'], {
 		cwd: folder,
 		env: envForNode(install.nodeBin, { ...process.env, ...n8nEnvVars }),
@@ -449,7 +452,13 @@ async function startN8n({ line = '2.x', userFolder, port, brokerPort, env = {}, 
 	};
 	process.on('exit', killOnExit);
 
-	const logs = () => readOr(logFile, '');
+	const logs = () => {
+		try {
+			return fs.readFileSync(logFile).subarray(logStart).toString('utf8');
+		} catch {
+			return '';
+		}
+	};
 	const stop = async () => {
 		process.off('exit', killOnExit);
 		if (!exited) {
