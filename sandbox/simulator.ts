@@ -469,7 +469,9 @@ export class Simulator {
 				isServiceOutage: this.isServiceOutage(ticket),
 				drawHold: () => options.random() < options.holdProbability,
 			});
-			ticket.next = step ? { action: step.action, at: options.clock.now() + step.delay } : undefined;
+			// The 48 hours run from the resolution, whatever else (an appointment change, an amendment) reschedules the ticket.
+			const from = step?.action === 'autoClose' && ticket.resolvedAt ? Date.parse(ticket.resolvedAt) : options.clock.now();
+			ticket.next = step ? { action: step.action, at: from + step.delay } : undefined;
 		}
 		const next = ticket.next;
 		if (!next) return;

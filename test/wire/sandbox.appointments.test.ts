@@ -191,6 +191,16 @@ describe("a Service Outage ticket's appointment", () => {
 		}
 	});
 
+	it('leaves the 48-hour auto-close counting from the resolution when the appointment changes afterwards', async () => {
+		const sb = sandbox();
+		const { ref } = await outageWithAppointment(sb);
+		sb.control.setStatus({ ref, status: 'Resolved' });
+		sb.control.advanceClock({ hours: 47 });
+		sb.control.appointment({ ref, action: 'complete' });
+		sb.control.advanceClock({ hours: 2 });
+		expect(sb.control.ticket({ ref }).history.map((h) => `${h.status} (${h.by})`)).toEqual(['Pending (buyer)', 'Resolved (control)', 'Closed (timer)']);
+	});
+
 	it('cannot be changed on a ticket without one', async () => {
 		const sb = sandbox();
 		const ref = await raiseFaultReport(sb);
