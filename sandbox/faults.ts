@@ -14,6 +14,7 @@
  *   without processing the request.
  */
 import type { OperationName } from '../nodes/CityFibre/catalogue';
+import { OPERATIONS, isOperationName } from '../nodes/CityFibre/catalogue';
 
 export type FaultSpec =
 	| { kind: 'status'; status?: number; count?: number; operation?: OperationName }
@@ -42,6 +43,9 @@ export class FaultInjector {
 		}
 		if (spec.kind === 'drop' && !['handshake', 'beforeRead', 'afterRead'].includes(spec.at)) {
 			throw new RangeError(`drop needs at: handshake, beforeRead or afterRead, got ${String(spec.at)}`);
+		}
+		if (spec.operation !== undefined && !isOperationName(spec.operation)) {
+			throw new RangeError(`operation "${String(spec.operation)}" is not a Buyer operation: use one of ${Object.keys(OPERATIONS).join(', ')}`);
 		}
 		if (spec.kind === 'drop' && spec.at === 'handshake' && spec.operation) {
 			throw new RangeError('a drop at the handshake happens before the operation is known: leave out operation');

@@ -44,6 +44,12 @@ describe('injected answers', () => {
 		expect(diagnostics.status).toBe(503);
 	});
 
+	it('refuses a fault for an operation the API does not have, which no call would ever meet', async () => {
+		const armed = await controlCall(sandbox(), 'injectFault', { kind: 'status', operation: 'addFaultRepot' });
+		expect(armed).toMatchObject({ status: 400, json: { error: expect.stringContaining('operation "addFaultRepot" is not a Buyer operation') } });
+		expect(sandbox().control.faults()).toEqual([]);
+	});
+
 	it('answers late: a client that gives up first sees a timeout, and the call took effect anyway', async () => {
 		sandbox().control.injectFault({ kind: 'delay', ms: 1_000 });
 		const values = faultReportValues();
