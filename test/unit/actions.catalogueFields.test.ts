@@ -136,6 +136,11 @@ describe('fields derived from the catalogue', () => {
 		expect(labelOf(ui, 'faultDetails.siteAccessContactDetails.email')).toBe('Additional Fields › Site Access Contact Details › Email');
 		expect(labelOf(ui, 'messageId')).toBe('Options › Message ID');
 	});
+
+	it('names a group flattened into the panel by the required fields it became', () => {
+		expect(labelOf(RESOURCES.appointment.reserve.ui, 'appointmentSlot')).toBe('Appointment Date, Appointment Start Time and Appointment End Time');
+		expect(labelOf(RESOURCES.faultReport.raise.ui, 'faultDetails')).toBe('Description and Fault Type');
+	});
 });
 
 describe('collecting parameter values back into a message', () => {

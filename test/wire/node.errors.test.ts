@@ -47,6 +47,11 @@ describe('each validation error names the field and sends nothing', () => {
 			message: 'Appointments From (appointmentsFrom): must be a date as YYYY-MM-DD (got "2025-02-30")',
 		},
 		{
+			error: 'a required slot left empty, named by its fields',
+			parameters: { resource: 'appointment', operation: 'reserve', ...appointment },
+			message: 'Appointment Date, Appointment Start Time and Appointment End Time (appointmentSlot): is required',
+		},
+		{
 			error: 'a time that is not HH:MM',
 			parameters: { resource: 'appointment', operation: 'reserve', ...appointment, appointmentDate: '2025-06-03', appointmentStartTime: '8am', appointmentEndTime: '13:00' },
 			message: 'Appointment Start Time (appointmentSlot.appointmentStartTime): must be a time as HH:MM (got "8am")',

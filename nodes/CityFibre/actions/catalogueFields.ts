@@ -112,6 +112,8 @@ class Planner {
 	readonly main: Binding[] = [];
 	readonly additionalFields: Binding[] = [];
 	readonly overrides: Array<LeafBinding & { auto: AutoValue }> = [];
+	/** Paths of the groups flattened into their parent: the editor has no field of their own. */
+	readonly flattened: string[] = [];
 	private readonly counts: Map<string, number>;
 	private readonly used = { main: new Set<string>(), additionalFields: new Set<string>() };
 
@@ -148,6 +150,7 @@ class Planner {
 			if (field.kind === 'leaf') {
 				this.placeLeaf(field, path, parentPath, required);
 			} else if (field.kind === 'group' && this.flattens(field)) {
+				this.flattened.push(path);
 				this.place(field.fields, path, required);
 			} else {
 				const where = required ? 'main' : 'additionalFields';
@@ -238,6 +241,22 @@ function labelsOf(bindings: readonly Binding[], labels: Map<string, string>): vo
 	}
 }
 
+/** "Appointment Date, Appointment Start Time and Appointment End Time" */
+function listOf(labels: readonly string[]): string {
+	return labels.length > 1 ? `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}` : (labels[0] ?? '');
+}
+
+/**
+ * A flattened group has no field of its own, so it is named by the fields it was flattened into:
+ * its required ones (what an empty required group lacks), or all of them when none is required.
+ */
+function flattenedLabel(path: string, bindings: readonly Binding[]): string | undefined {
+	const inside = bindings.filter((b) => b.path.startsWith(`${path}.`));
+	const required = inside.filter((b) => b.required);
+	const named = (required.length ? required : inside).map((b) => b.label);
+	return named.length ? listOf(named) : undefined;
+}
+
 const plans = new WeakMap<OperationUi, FieldPlan>();
 
 /** Where each field of an operation's request appears in the editor. */
@@ -252,6 +271,10 @@ export function fieldPlan(ui: OperationUi): FieldPlan {
 	labelsOf(planner.main, labels);
 	labelsOf(planner.additionalFields, labels);
 	labelsOf(planner.overrides, labels);
+	for (const path of planner.flattened) {
+		const label = flattenedLabel(path, [...planner.main, ...planner.additionalFields]);
+		if (label && !labels.has(path)) labels.set(path, label);
+	}
 	for (const path of Object.keys(ui.fixed ?? {})) labels.set(path, 'Operation');
 	const plan: FieldPlan = { ui, main: planner.main, additionalFields: planner.additionalFields, overrides: planner.overrides, labels };
 	plans.set(ui, plan);
