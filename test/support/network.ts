@@ -1,7 +1,8 @@
 /**
  * Small real network pieces for the transport's tests, all on 127.0.0.1: a port nothing listens
- * on, a TCP front that resets connections before any TLS byte, an HTTP CONNECT proxy that counts
- * its tunnels, and a poll for conditions the sandbox reaches asynchronously.
+ * on, a TCP front that resets connections before any TLS byte, a server that accepts connections
+ * and never answers, an HTTP CONNECT proxy that counts its tunnels, and a poll for conditions the
+ * sandbox reaches asynchronously.
  */
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -70,6 +71,32 @@ export async function startResettingFront(targetPort: number, resets: number): P
 	front.port = (server.address() as net.AddressInfo).port;
 	front.close = tracked(server, sockets);
 	return front;
+}
+
+export interface SilentServer {
+	port: number;
+	/** Connections accepted so far. */
+	connections: number;
+	close(): Promise<void>;
+}
+
+/**
+ * A TCP server that accepts connections and never sends a byte (no TLS handshake, no answer):
+ * what a client meets when a gateway black-holes it, so its timer fires before the TLS session is up.
+ */
+export async function startSilentServer(): Promise<SilentServer> {
+	const sockets = new Set<net.Socket>();
+	const silent: SilentServer = { port: 0, connections: 0, close: () => Promise.resolve() };
+	const server = net.createServer((client) => {
+		silent.connections++;
+		client.on('error', () => undefined);
+		sockets.add(client);
+		client.on('close', () => sockets.delete(client));
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	silent.port = (server.address() as net.AddressInfo).port;
+	silent.close = tracked(server, sockets);
+	return silent;
 }
 
 export interface ConnectProxy {

@@ -7,9 +7,9 @@ import type { CityFibreCredentials } from '../../nodes/CityFibre/transport';
 import { CityFibreError, callCityFibre, closeAllAgents, testConnection } from '../../nodes/CityFibre/transport';
 import { sandboxCredentials } from '../support/badCerts';
 import type { ConnectProxy } from '../support/network';
-import { closedPort, startConnectProxy } from '../support/network';
+import { closedPort, startConnectProxy, startResettingFront } from '../support/network';
 import { SecretCollector } from '../support/secrets';
-import { useSandbox } from '../support/sandbox';
+import { faultReportValues, useSandbox } from '../support/sandbox';
 
 const sandbox = useSandbox();
 const secrets = new SecretCollector();
@@ -119,6 +119,25 @@ describe('a proxy that is down', () => {
 			attempts: 3,
 			message: `The proxy http://127.0.0.1:${port} cannot be reached (ECONNREFUSED).`,
 		});
+	});
+});
+
+describe('a proxy that resets the connection', () => {
+	it('is repeated like a refused connection, for addFaultReport too: nothing reached CityFibre', async () => {
+		const front = await startResettingFront(proxy.port, 2);
+		try {
+			process.env.HTTPS_PROXY = `http://127.0.0.1:${front.port}`;
+			const values = faultReportValues();
+			const result = await secrets.observe(
+				'callCityFibre addFaultReport',
+				callCityFibre(credentials(), 'addFaultReport', values, { retry: { baseDelayMs: 5, maxDelayMs: 10 } }),
+			);
+			expect(result).toMatchObject({ httpStatus: 200, attempts: 3 });
+			expect(front.resets).toBe(2);
+			expect(sandbox().control.tickets().filter((t) => t.buyerFaultReference === values.buyerFaultReference)).toHaveLength(1);
+		} finally {
+			await front.close();
+		}
 	});
 });
 

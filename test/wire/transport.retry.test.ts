@@ -9,7 +9,7 @@ import { readMessage } from '../../nodes/CityFibre/codec';
 import type { CityFibreCredentials, CityFibreResult } from '../../nodes/CityFibre/transport';
 import { CityFibreError, callCityFibre, closeAllAgents } from '../../nodes/CityFibre/transport';
 import { sandboxCredentials } from '../support/badCerts';
-import { closedPort, startResettingFront, until } from '../support/network';
+import { closedPort, startResettingFront, startSilentServer, until } from '../support/network';
 import { SecretCollector } from '../support/secrets';
 import { faultReportValues, useSandbox } from '../support/sandbox';
 
@@ -126,6 +126,28 @@ describe('may have reached CityFibre: only read-like operations are repeated', (
 		await until(() => received('addFaultReport', before).length > 0);
 		expect(received('addFaultReport', before)).toHaveLength(1);
 		expect(sandbox().control.tickets().filter((t) => t.buyerFaultReference === values.buyerFaultReference)).toHaveLength(1);
+	});
+
+	it('a timeout before the TLS session was up: requestServiceDiagnostics is repeated, then reported as a timeout', async () => {
+		const silent = await startSilentServer();
+		try {
+			const error = await failure('requestServiceDiagnostics', diagnostics, { baseUrl: `https://127.0.0.1:${silent.port}/cfsit/api2`, timeoutSeconds: 0.3 });
+			expect(error).toMatchObject({ kind: 'timeout', outcome: 'timeout', attempts: 3 });
+			expect(silent.connections).toBe(3);
+		} finally {
+			await silent.close();
+		}
+	});
+
+	it('a timeout before the TLS session was up: addFaultReport is not repeated, as the rule says of every timeout', async () => {
+		const silent = await startSilentServer();
+		try {
+			const error = await failure('addFaultReport', faultReportValues(), { baseUrl: `https://127.0.0.1:${silent.port}/cfsit/api2`, timeoutSeconds: 0.3 });
+			expect(error).toMatchObject({ kind: 'timeout', outcome: 'timeout', attempts: 1, message: `127.0.0.1:${silent.port} did not answer in time.` });
+			expect(silent.connections).toBe(1);
+		} finally {
+			await silent.close();
+		}
 	});
 
 	it('a connection cut after the request was read: requestServiceDiagnostics is repeated', async () => {

@@ -57,14 +57,21 @@ interface Progress {
 
 function failureOf(error: unknown, progress: Progress, host: string): AttemptFailure {
 	if (error instanceof ResponseTooLargeError || (error as Error)?.name === 'AbortError') return { type: 'final' };
+	// The rule repeats a timeout for the read-like operations only, wherever it struck (connecting,
+	// in the handshake, or waiting for the answer): ours, the system's, or the proxy's.
+	if (error instanceof RequestTimeoutError) return { type: 'noAnswer', timedOut: true };
 	if (error instanceof ProxyTunnelError) {
-		return error.syscallCode === 'ECONNREFUSED' ? { type: 'notSent', code: error.syscallCode } : { type: 'final' };
+		if (error.syscallCode === 'ETIMEDOUT') return { type: 'noAnswer', timedOut: true };
+		// The proxy refused or reset the connection: the tunnel to CityFibre was never opened.
+		if (error.syscallCode === 'ECONNREFUSED' || error.syscallCode === 'ECONNRESET') return { type: 'notSent', code: error.syscallCode };
+		return { type: 'final' };
 	}
 	// A handshake refusal or an untrusted server will not change on a repeat.
-	if (!(error instanceof RequestTimeoutError) && translateConnectionError(error, host, progress.established).kind === 'tls') return { type: 'final' };
+	if (translateConnectionError(error, host, progress.established).kind === 'tls') return { type: 'final' };
 	const code = (error as NodeJS.ErrnoException)?.code;
+	if (code === 'ETIMEDOUT') return { type: 'noAnswer', timedOut: true };
 	if (!progress.established || !progress.written) return { type: 'notSent', code };
-	return { type: 'noAnswer', timedOut: error instanceof RequestTimeoutError };
+	return { type: 'noAnswer', timedOut: false };
 }
 
 export function exchange(options: HttpExchange): Promise<HttpAnswer> {

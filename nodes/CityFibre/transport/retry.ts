@@ -1,17 +1,18 @@
 /**
  * When a failed call may be sent again. The rule is "only where a repeat cannot create a second
  * ticket": if the request never reached CityFibre (connection refused, or cut before the request
- * was written) any operation may be repeated; if it may have arrived (a timeout, a 5xx, a cut
- * after writing) only the read-like operations are. A 4xx is an answer, never retried; so are
- * TLS refusals, which a repeat cannot fix. Pure: the transport supplies the facts.
+ * was written) any operation may be repeated; if it may have arrived (a 5xx, a cut after writing)
+ * or after any timeout (the rule names timeouts, wherever they strike) only the read-like
+ * operations are. A 4xx is an answer, never retried; so are TLS refusals, which a repeat cannot
+ * fix. Pure: the transport supplies the facts.
  */
 import { OPERATIONS } from '../catalogue';
 import type { OperationName } from '../catalogue';
 
 export type AttemptFailure =
-	/** No connection: refused, unreachable, cut before TLS was up or before the request was written. */
+	/** No connection: refused, unreachable, cut before TLS was up or before the request was written (never a timeout). */
 	| { type: 'notSent'; code?: string }
-	/** The request was written (or may have been) and no answer came: cut, or our timer fired. */
+	/** No answer came: cut after the request was written, or a timeout, wherever it struck. */
 	| { type: 'noAnswer'; timedOut: boolean }
 	/** CityFibre answered with this HTTP status. */
 	| { type: 'status'; status: number }
