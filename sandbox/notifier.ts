@@ -38,6 +38,8 @@ export interface DeliveryAttempt {
 	httpStatus?: number;
 	/** What went wrong, in words (never the body). */
 	detail?: string;
+	/** After a failed attempt that is to be retried: the back-off before the next attempt (real ms). */
+	retryInMs?: number;
 }
 
 export type DeliveryState = 'queued' | 'held' | 'delivering' | 'retrying' | 'delivered' | 'failed' | 'noEndpoint';
@@ -320,6 +322,7 @@ export class Notifier {
 				return;
 			}
 			const wait = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+			record.attempts[record.attempts.length - 1].retryInMs = wait;
 			record.state = 'retrying';
 			log(`${what} → ${status}${result.detail}; retrying in ${wait} ms`);
 			this.options.changed();
