@@ -141,6 +141,12 @@ describe('full output and XML', () => {
 		expect(json.request).toEqual({ serviceAffected: 'S' });
 	});
 
+	it('lists no original spelling where CityFibre already used the canonical one', () => {
+		const json = fullOutput(resultOf('addFaultReport', { ...header, buyerFaultReference: 'B-1', status: 'Pending', responseCode: '0' }));
+		expect((json.response as { status: string }).status).toBe('Pending');
+		expect(json).not.toHaveProperty('originalSpellings');
+	});
+
 	it('adds the exchanged XML only when asked', () => {
 		const result = resultOf('amendFaultReport', { ...header, responseCode: '0' });
 		expect(outputOf(result, 'simplified', false)).not.toHaveProperty('requestXml');

@@ -108,9 +108,27 @@ export function simplifiedOutput(result: CityFibreResult): IDataObject {
 	return out;
 }
 
+/** The value at a reader path such as `faultDetails.status` or `updates.update[1].status`. */
+function valueAtPath(body: JsonObject, path: string): JsonValue | undefined {
+	let current: JsonValue | undefined = body;
+	for (const step of path.split('.')) {
+		const [, name, index] = /^([^[]*)(?:\[(\d+)\])?$/.exec(step) ?? [];
+		if (!isObject(current) || name === undefined) return undefined;
+		current = current[name];
+		if (index !== undefined) current = Array.isArray(current) ? current[Number(index)] : undefined;
+	}
+	return current;
+}
+
+/** The spellings CityFibre used where the reader changed them ("In-Progress" for In Progress), not the ones it kept. */
+function changedSpellings(body: JsonObject, originals: Record<string, string>): Record<string, string> {
+	return Object.fromEntries(Object.entries(originals).filter(([path, original]) => valueAtPath(body, path) !== original));
+}
+
 /** Everything read, for users who need a field the flat output leaves out. */
 export function fullOutput(result: CityFibreResult): IDataObject {
 	const { response } = result;
+	const originals = changedSpellings(response.body, response.originals);
 	return {
 		operation: result.operation,
 		messageId: result.messageId,
@@ -118,7 +136,7 @@ export function fullOutput(result: CityFibreResult): IDataObject {
 		attempts: result.attempts,
 		responseName: response.name,
 		response: response.body,
-		...(Object.keys(response.originals).length ? { originalSpellings: response.originals } : {}),
+		...(Object.keys(originals).length ? { originalSpellings: originals } : {}),
 		request: result.request as IDataObject,
 	};
 }
