@@ -1,6 +1,7 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_API_VERSION, ENVIRONMENTS } from '../nodes/CityFibre/catalogue/environments';
+import { DEFAULT_ENVIRONMENT } from '../nodes/CityFibre/transport/credentials';
 
 // The transport reads these fields through `credentialsFromN8n` (nodes/CityFibre/transport) and
 // owns the TLS agent; the editor's "Test" button is the node's `methods.credentialTest`
@@ -25,7 +26,7 @@ export class CityFibreTicketingApi implements ICredentialType {
 			displayName: 'Environment',
 			name: 'environment',
 			type: 'options',
-			default: 'cfSit',
+			default: DEFAULT_ENVIRONMENT,
 			options: [
 				{ name: ENVIRONMENTS.production.name, value: 'production', description: ENVIRONMENTS.production.baseUrl },
 				{ name: ENVIRONMENTS.cfStaging.name, value: 'cfStaging', description: ENVIRONMENTS.cfStaging.baseUrl },

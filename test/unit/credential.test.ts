@@ -98,6 +98,12 @@ describe('credentialsFromN8n', () => {
 		});
 	});
 
+	it('reads an unknown or missing environment as the credential\'s default, CFSit, never Production', () => {
+		expect(field('environment').default).toBe('cfSit');
+		expect(credentialsFromN8n({ environment: 'prod', buyerIdentifier: 'SPDEV1' }).environment).toBe('cfSit');
+		expect(credentialsFromN8n({ buyerIdentifier: 'SPDEV1' }).environment).toBe('cfSit');
+	});
+
 	it('treats an empty passphrase as none', () => {
 		expect(credentialsFromN8n({ environment: 'sandbox', passphrase: '' }).passphrase).toBeUndefined();
 	});

@@ -35,6 +35,12 @@ export interface CityFibreCredentials {
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
+/**
+ * The credential's default environment, and what an unknown or missing value is read as: an
+ * integration-test environment, so a damaged credential can never send real tickets to Production.
+ */
+export const DEFAULT_ENVIRONMENT: CityFibreEnvironment = 'cfSit';
+
 const ENVIRONMENT_KEYS: readonly CityFibreEnvironment[] = [...(Object.keys(ENVIRONMENTS) as CityFibreEnvironment[]), 'custom'];
 
 function str(value: unknown): string | undefined {
@@ -47,7 +53,7 @@ function str(value: unknown): string | undefined {
 export function credentialsFromN8n(data: ICredentialDataDecryptedObject, credentialId?: string): CityFibreCredentials {
 	const environment = ENVIRONMENT_KEYS.includes(data.environment as CityFibreEnvironment)
 		? (data.environment as CityFibreEnvironment)
-		: 'production';
+		: DEFAULT_ENVIRONMENT;
 	const timeout = Number(data.timeoutSeconds);
 	return {
 		environment,
