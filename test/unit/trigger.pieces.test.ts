@@ -9,6 +9,7 @@ import {
 	parseAllowList,
 	quote,
 	recentMessagesFor,
+	refusal,
 } from '../../nodes/CityFibre/trigger';
 
 describe('the IP allow-list', () => {
@@ -127,5 +128,20 @@ describe('quoting what a caller sent', () => {
 	it('keeps it short and free of markup and control characters', () => {
 		expect(quote('<b>"x"</b>\n')).toBe("'?b??x??/b??'");
 		expect(quote('a'.repeat(70))).toBe(`'${'a'.repeat(64)}…'`);
+	});
+});
+
+describe('the text of a refusal', () => {
+	it('has line breaks and characters XML cannot carry replaced, in the reason and the detail', () => {
+		expect(refusal('malformedXml', 400, 'bad <a\u0001>', 'line\nforged\u0000')).toEqual({
+			code: 'malformedXml',
+			httpStatus: 400,
+			reason: 'bad <a?>',
+			detail: 'line?forged?',
+		});
+	});
+
+	it('is cut at 300 characters', () => {
+		expect(refusal('malformedXml', 400, 'x'.repeat(1000), 'y').reason).toBe(`${'x'.repeat(300)}…`);
 	});
 });

@@ -339,6 +339,12 @@ describe('a notification it must reject', () => {
 		expectRejected(await (await trigger()).send(fault), 400, "Not a CityFibre notification: expected notifyFaultReportUpdate, got 'Fault'");
 	});
 
+	it('has a messageId holding a control character: rejected without echoing it', async () => {
+		const delivery = await (await trigger()).send(notificationXml().replace('CF-MSG-0001', 'CF-MSG-\u0001-0001'));
+		expectRejected(delivery, 400, 'Message refused: the messageId contains a character XML does not allow');
+		expect(readMessage(delivery.body).body).not.toHaveProperty('messageId');
+	});
+
 	it('is answered HTTP 200 with the Rejected acknowledgement when the node is set to always 200', async () => {
 		const harness = await trigger({ parameters: { options: { refusalHttpStatus: 'always200' } } });
 		expectRejected(await harness.send(notificationXml({ buyerIdentifier: 'OTHERBUYER' })), 200, /is not this Buyer's identifier/, 'CF-MSG-0001');
@@ -562,6 +568,7 @@ describe('a hostile or broken body', () => {
 		['malformed XML', `${NOTIFICATION_START}<faultDetails>`, {}, 400, /^Message refused: Malformed XML/],
 		['an empty body', '', {}, 400, /^Message refused: Malformed XML: no element found$/],
 		['binary garbage', Buffer.from([0x00, 0xff, 0x13, 0x37, 0x3c, 0x00]), { 'Content-Type': 'application/xml' }, 400, /^Message refused: Malformed XML/],
+		['a control character in a tag name', `${NOTIFICATION_START}<faultDetails\u0001>`, {}, 400, /^Message refused: Malformed XML: <faultDetails\?> is not closed$/],
 		['10,000 nested elements', `${NOTIFICATION_START}${'<a>'.repeat(10_000)}${'</a>'.repeat(10_000)}</notifyFaultReportUpdate>`, {}, 400, /Nesting too deep/],
 		['JSON', '{"notifyFaultReportUpdate":{}}', { 'Content-Type': 'application/json' }, 415, /^Unsupported Content-Type 'application\/json': send the SOAP message as text\/xml or application\/xml$/],
 		['a form upload', '--b\r\nContent-Disposition: form-data; name="f"\r\n\r\nx\r\n--b--\r\n', { 'Content-Type': 'multipart/form-data; boundary=b' }, 415, /multipart\/form-data/],

@@ -4,7 +4,7 @@
  * `eventsOf`, shared with the sandbox, so sender and receiver agree by construction.
  */
 import type { ReadMessage, XmlLimits } from '../codec';
-import { XmlFormatError, XmlSafetyError, readMessage } from '../codec';
+import { XmlFormatError, XmlSafetyError, readMessage, xmlCharacterProblem } from '../codec';
 import { eventsOf, notifyFaultReportUpdate } from '../catalogue';
 import type { Refusal } from './refusals';
 import { quote, refusal } from './refusals';
@@ -40,7 +40,7 @@ function unreadable(error: unknown): Refusal {
  * `notifyFaultReportUpdate`, no `messageId`, or addressed to another Buyer.
  */
 export function classifyNotification(
-	body: Buffer,
+	body: Buffer | string,
 	buyerIdentifier: string,
 	limits?: Partial<XmlLimits>,
 ): AcceptedNotification | Refusal {
@@ -50,7 +50,10 @@ export function classifyNotification(
 	} catch (error) {
 		return unreadable(error);
 	}
-	const messageId = text(message.body.messageId) || undefined;
+	const sentMessageId = text(message.body.messageId) || undefined;
+	// A messageId holding a character XML cannot carry cannot be echoed in any acknowledgement.
+	const unwritable = sentMessageId !== undefined && xmlCharacterProblem(sentMessageId) !== undefined;
+	const messageId = unwritable ? undefined : sentMessageId;
 	if (message.name !== notifyFaultReportUpdate.name) {
 		return refusal(
 			'notNotification',
@@ -58,6 +61,14 @@ export function classifyNotification(
 			`Not a CityFibre notification: expected ${notifyFaultReportUpdate.name}, got ${quote(message.name)}`,
 			`Body element is ${quote(message.name)}, not ${notifyFaultReportUpdate.name}`,
 			messageId,
+		);
+	}
+	if (unwritable) {
+		return refusal(
+			'malformedXml',
+			400,
+			'Message refused: the messageId contains a character XML does not allow',
+			'The messageId contains a character XML does not allow (a control character)',
 		);
 	}
 	if (!messageId) {

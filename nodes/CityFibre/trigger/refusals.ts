@@ -49,8 +49,29 @@ export function isAuthenticationRefusal(refusal: Refusal): boolean {
 	return AUTH_CODES.has(refusal.code);
 }
 
+/** Longest reason or detail kept: a refusal names a rule, it never carries a document. */
+export const MAX_REFUSAL_TEXT = 300;
+
+/**
+ * Control characters (line breaks too), U+FFFE/U+FFFF and unpaired surrogates: a reason holding
+ * one could not be written into the Rejected acknowledgement, and a detail holding a line break
+ * could forge a line in n8n's log. Codec messages can quote a tag name from the body, so both are
+ * cleaned here, whatever produced them.
+ */
+const UNSAFE_TEXT = /[\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** `text` safe to write into the acknowledgement and a log line: one line, bounded, XML-legal. */
+export function refusalText(text: string, max = MAX_REFUSAL_TEXT): string {
+	const clean = text.replace(UNSAFE_TEXT, '?');
+	if (clean.length <= max) return clean;
+	// Never cut a surrogate pair in two.
+	const cut = /[\uD800-\uDBFF]/.test(clean[max - 1]) ? max - 1 : max;
+	return `${clean.slice(0, cut)}…`;
+}
+
 export function refusal(code: RefusalCode, httpStatus: number, reason: string, detail: string, messageId?: string): Refusal {
-	return messageId === undefined ? { code, httpStatus, reason, detail } : { code, httpStatus, reason, detail, messageId };
+	const texts = { reason: refusalText(reason), detail: refusalText(detail) };
+	return messageId === undefined ? { code, httpStatus, ...texts } : { code, httpStatus, ...texts, messageId };
 }
 
 /** An inbound check failed: the caller learns only that authentication failed. */
