@@ -219,6 +219,34 @@ describe('a valid notification', () => {
 		expectStarted(delivery);
 	});
 
+	it('is read in the encoding its XML declaration names when the Content-Type names none', async () => {
+		const xml = notificationXml({ updates: [{ description: 'Zugang über Hof, café', updatedTime: '2025-06-02T11:18:00Z' }] }).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"');
+		const harness = await trigger({ parameters: { options: { includeRawXml: true } } });
+		const item = expectStarted(await harness.send(Buffer.from(xml, 'latin1'), { headers: { 'Content-Type': 'text/xml' } }));
+		expect(item.latestUpdateText).toBe('Zugang über Hof, café');
+		expect(item.rawXml).toBe(xml);
+	});
+
+	it('is read in the charset its Content-Type names', async () => {
+		const xml = notificationXml({ updates: [{ description: 'Zugang über Hof', updatedTime: '2025-06-02T11:18:00Z' }] });
+		const delivery = await (await trigger()).send(Buffer.from(xml, 'latin1'), { headers: { 'Content-Type': 'text/xml; charset=latin1' } });
+		expect(expectStarted(delivery).latestUpdateText).toBe('Zugang über Hof');
+	});
+
+	it('is read as UTF-16 when it starts with a UTF-16 byte-order mark', async () => {
+		const xml = notificationXml({ updates: [{ description: 'Zugang über Hof', updatedTime: '2025-06-02T11:18:00Z' }] }).replace('UTF-8', 'UTF-16');
+		const body = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]);
+		const delivery = await (await trigger()).send(body, { headers: { 'Content-Type': 'text/xml; charset=utf-16le' } });
+		expect(expectStarted(delivery).latestUpdateText).toBe('Zugang über Hof');
+	});
+
+	it('leaves a UTF-8 byte-order mark out of rawXml', async () => {
+		const xml = notificationXml();
+		const harness = await trigger({ parameters: { options: { includeRawXml: true } } });
+		const item = expectStarted(await harness.send(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml)])));
+		expect(item.rawXml).toBe(xml);
+	});
+
 	it('keeps non-ASCII text intact', async () => {
 		const item = expectStarted(await (await trigger()).send(notificationXml({ updates: [{ description: 'Zugang über Hof – café', updatedTime: '2025-06-02T11:18:00Z' }] })));
 		expect(item.latestUpdateText).toBe('Zugang über Hof – café');
@@ -343,6 +371,17 @@ describe('a notification it must reject', () => {
 		const delivery = await (await trigger()).send(notificationXml().replace('CF-MSG-0001', 'CF-MSG-\u0001-0001'));
 		expectRejected(delivery, 400, 'Message refused: the messageId contains a character XML does not allow');
 		expect(readMessage(delivery.body).body).not.toHaveProperty('messageId');
+	});
+
+	it('names a charset the receiver cannot decode', async () => {
+		const delivery = await (await trigger()).send(notificationXml(), { headers: { 'Content-Type': 'text/xml; charset=x-klingon' } });
+		expectRejected(delivery, 415, "Unsupported charset 'x-klingon': send the SOAP message as UTF-8");
+	});
+
+	it('declares an XML encoding the receiver cannot decode', async () => {
+		const xml = notificationXml().replace('encoding="UTF-8"', 'encoding="x-klingon"');
+		const delivery = await (await trigger()).send(xml, { headers: { 'Content-Type': 'text/xml' } });
+		expectRejected(delivery, 400, "Message refused: unsupported encoding 'x-klingon': send the SOAP message as UTF-8");
 	});
 
 	it('is answered HTTP 200 with the Rejected acknowledgement when the node is set to always 200', async () => {

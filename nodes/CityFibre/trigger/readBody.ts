@@ -2,8 +2,10 @@
  * The exact bytes CityFibre sent. n8n reads a webhook's body before the node runs and keeps the
  * bytes in `req.rawBody` (already un-gzipped); its pre-parsed `req.body` lower-cases XML tag names
  * and must not be used. Where n8n did not read the body, `req.readRawBody()` reads it the same way.
+ * The bytes are then read as text in the character encoding the sender declared.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { TextDecoder } from 'node:util';
 
 import type { Refusal } from './refusals';
 import { quote, refusal } from './refusals';
@@ -42,4 +44,48 @@ export function checkContentType(headers: IncomingHttpHeaders): Refusal | undefi
 export async function readRequestBytes(req: WebhookRequestLike): Promise<Buffer> {
 	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
 	return Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);
+}
+
+/** The `charset` parameter of the Content-Type, lower-cased, quotes removed. */
+export function declaredCharset(headers: IncomingHttpHeaders): string | undefined {
+	const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(headers['content-type'] ?? '');
+	const charset = (match?.[1] ?? match?.[2] ?? '').trim().toLowerCase();
+	return charset || undefined;
+}
+
+/** The encoding named by the document's XML declaration (`<?xml … encoding="ISO-8859-1"?>`). */
+function declarationEncoding(bytes: Buffer): string | undefined {
+	const start = bytes.subarray(0, 256).toString('latin1');
+	return /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(start)?.[1].toLowerCase();
+}
+
+function byteOrderMark(bytes: Buffer): string | undefined {
+	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+	if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+	if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+	return undefined;
+}
+
+const UTF8 = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8']);
+
+/**
+ * The body as text, in the encoding its sender declared (RFC 7303: a byte-order mark, then the
+ * Content-Type's charset, then the XML declaration, else UTF-8); a byte-order mark is not kept.
+ * UTF-8, by far the most common, stays bytes for the codec. An encoding this receiver cannot
+ * decode is refused rather than read as UTF-8, which would garble every accented letter.
+ */
+export function decodeBody(bytes: Buffer, headers: IncomingHttpHeaders): Buffer | string | Refusal {
+	const bom = byteOrderMark(bytes);
+	const fromHeader = bom ? undefined : declaredCharset(headers);
+	const encoding = bom ?? fromHeader ?? declarationEncoding(bytes) ?? 'utf-8';
+	if (UTF8.has(encoding)) return bom ? bytes.subarray(3) : bytes;
+	let decoder: TextDecoder;
+	try {
+		decoder = new TextDecoder(encoding);
+	} catch {
+		return fromHeader
+			? refusal('contentType', 415, `Unsupported charset ${quote(encoding)}: send the SOAP message as UTF-8`, `Content-Type charset ${quote(encoding)} is not one this receiver can decode`)
+			: refusal('malformedXml', 400, `Message refused: unsupported encoding ${quote(encoding)}: send the SOAP message as UTF-8`, `XML declaration names encoding ${quote(encoding)}, which this receiver cannot decode`);
+	}
+	return decoder.decode(bytes);
 }

@@ -12,7 +12,7 @@ import { classifyNotification } from './classify';
 import type { RecentMessages } from './dedupe';
 import type { InboundRequestMeta, InboundSecurity } from './inboundAuth';
 import { checkInbound } from './inboundAuth';
-import { checkContentType } from './readBody';
+import { checkContentType, decodeBody } from './readBody';
 import type { Refusal } from './refusals';
 import { refusal } from './refusals';
 import { summarise } from './summarise';
@@ -59,6 +59,10 @@ function unreadableBody(error: unknown): Refusal {
 	return refusal('malformedXml', 400, 'Message refused: the body could not be read', `Body could not be read: ${(error as Error)?.message ?? 'unknown error'}`);
 }
 
+function isRefusal(value: Buffer | string | Refusal): value is Refusal {
+	return typeof value === 'object' && !Buffer.isBuffer(value);
+}
+
 function startsWorkflow(events: readonly string[], wanted: TriggerSettings['events']): boolean {
 	return wanted === 'all' || events.some((e) => wanted.has(e));
 }
@@ -77,7 +81,10 @@ export async function receive(delivery: Delivery, settings: TriggerSettings, con
 		return refuse(unreadableBody(error));
 	}
 
-	const classified = classifyNotification(bytes, settings.buyerIdentifier, settings.limits);
+	const document = decodeBody(bytes, delivery.request.headers);
+	if (isRefusal(document)) return refuse(document);
+
+	const classified = classifyNotification(document, settings.buyerIdentifier, settings.limits);
 	if ('code' in classified) return refuse(classified);
 	const { messageId, events } = classified;
 	const answer = validAcknowledgement(messageId, ack);
@@ -91,7 +98,7 @@ export async function receive(delivery: Delivery, settings: TriggerSettings, con
 
 	const item = summarise(classified, {
 		buyerIdentifier: settings.buyerIdentifier,
-		rawXml: settings.includeRawXml ? bytes.toString('utf8') : undefined,
+		rawXml: settings.includeRawXml ? document.toString('utf8') : undefined,
 	});
 	return { kind: 'started', answer, messageId, events, item };
 }
