@@ -503,6 +503,11 @@ describe('inbound authentication', () => {
 		expectStarted(await harness.send(notificationXml(), { headers: { 'x-cityfibre-proxy-secret': SECRET } }));
 	});
 
+	it('accepts the right header when the configured value was pasted with a trailing line break', async () => {
+		const pasted = { options: { requiredHeader: { header: { name: 'X-CityFibre-Proxy-Secret', value: `${SECRET} \n` } } } };
+		expectStarted(await (await trigger({ parameters: pasted })).send(notificationXml(), { headers: { 'X-CityFibre-Proxy-Secret': SECRET } }));
+	});
+
 	it('refuses a value that only starts like the right one', async () => {
 		const harness = await trigger({ parameters: header });
 		expectRejected(await harness.send(notificationXml(), { headers: { 'X-CityFibre-Proxy-Secret': `${SECRET}x` } }), 403, 'Authentication failed');

@@ -57,9 +57,12 @@ async function securityOf(context: IWebhookFunctions, options: TriggerOptions): 
 	const header = options.requiredHeader?.header;
 	if (header) {
 		const name = (header.name ?? '').trim();
-		if (!name || !header.value) throw new TriggerConfigError('Required Header needs both a name and a value');
+		// HTTP drops spaces around a header value on the way in, so a pasted trailing space or line
+		// break in the configured value would refuse every request: compare without them.
+		const value = (header.value ?? '').trim();
+		if (!name || !value) throw new TriggerConfigError('Required Header needs both a name and a value');
 		if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new TriggerConfigError('Required Header: the name is not a valid HTTP header name');
-		security.requiredHeader = { name, value: header.value };
+		security.requiredHeader = { name, value };
 	}
 	if (context.getNodeParameter('authentication', 'none') === 'basicAuth') {
 		const data = await credential(context, 'httpBasicAuth', 'Authentication is Basic Auth but no Basic Auth credential is selected');
