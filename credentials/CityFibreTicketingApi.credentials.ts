@@ -106,10 +106,12 @@ export class CityFibreTicketingApi implements ICredentialType {
 			name: 'privateKey',
 			type: 'string',
 			default: '',
-			required: true,
+			// Not marked required: n8n offers no credential test while a required field is empty, and a
+			// combined file in the certificate field needs no key here. The test names a missing key.
 			typeOptions: { password: true, rows: 4 }, // hidden like a password, with room for a pasted file
 			placeholder: '-----BEGIN PRIVATE KEY-----',
-			description: 'Paste the whole PEM private key, including the BEGIN and END lines',
+			description:
+				'Paste the whole PEM private key, including the BEGIN and END lines. Leave empty only if the certificate field holds a combined file with the key in it.',
 			displayOptions: pem,
 		},
 		{

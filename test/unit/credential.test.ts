@@ -41,6 +41,11 @@ describe('the credential type', () => {
 		expect(field('caBundle').typeOptions?.rows).toBe(4);
 	});
 
+	it('does not require the private key, so n8n still tests a credential whose certificate field holds a combined file', () => {
+		expect(field('privateKey').required).not.toBe(true);
+		expect(field('certificate').required).toBe(true);
+	});
+
 	it('shows the PEM fields for the PEM format and the bundle for PKCS#12', () => {
 		expect(field('certificate').displayOptions?.show?.certificateFormat).toEqual(['pem']);
 		expect(field('privateKey').displayOptions?.show?.certificateFormat).toEqual(['pem']);
