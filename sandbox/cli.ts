@@ -5,9 +5,11 @@
  * one line per exchange. Ctrl-C stops it and saves the state file.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import type { SandboxOptions } from './index';
+import type { LogLevel } from './log';
 import { DEFAULT_BUYERS, DEFAULT_CLOCK_SPEED, DEFAULT_HOLD_PROBABILITY, DEFAULT_PORT, SEED_SERVICE_IDS, startSandbox } from './index';
 import { formatReadyLine, readyInfo } from './readyLine';
 
@@ -29,7 +31,7 @@ A local simulator of CityFibre's Ticketing API over mutual TLS.
   --seed N              seed of the "sometimes On Hold" draw (default: random)
   --hold-probability P  chance 0-1 that work pauses On Hold (default ${DEFAULT_HOLD_PROBABILITY})
   --no-auto-progress    tickets move only by your calls, the control interface and the 48-hour auto-close
-  --quiet               print only the ready line and errors
+  --quiet               print only the ready line and errors (errors always go to stderr)
   --help                this text
 
 Seed service IDs: ${SEED_SERVICE_IDS[0]} … ${SEED_SERVICE_IDS[19]}, ${SEED_SERVICE_IDS.slice(20).join(', ')}.
@@ -96,7 +98,7 @@ function options(argv: string[]): (SandboxOptions & { quiet: boolean }) | 'help'
 		buyers: list(values.buyer),
 		serviceIds: list(values.service),
 		clockSpeed: number(values['clock-speed'], '--clock-speed', (n) => n > 0),
-		stateFile: values.state,
+		stateFile: values.state === undefined ? undefined : path.resolve(values.state),
 		seed: number(values.seed, '--seed', Number.isInteger),
 		holdProbability: number(values['hold-probability'], '--hold-probability', (n) => n >= 0 && n <= 1),
 		autoProgress: !values['no-auto-progress'],
@@ -122,7 +124,10 @@ async function main(): Promise<void> {
 		return;
 	}
 	const { quiet, ...sandboxOptions } = parsed;
-	const log = quiet ? () => undefined : (line: string) => process.stdout.write(`${timestamp()} ${line}\n`);
+	const log = (line: string, level: LogLevel = 'info') => {
+		if (level === 'error') process.stderr.write(`${timestamp()} ${line}\n`);
+		else if (!quiet) process.stdout.write(`${timestamp()} ${line}\n`);
+	};
 	let sandbox;
 	try {
 		sandbox = await startSandbox({ ...sandboxOptions, log });

@@ -11,6 +11,7 @@ import { SimulatedClock } from './clock';
 import { SandboxControl } from './control';
 import { FaultInjector } from './faults';
 import type { LifecycleTimings } from './lifecycle';
+import type { SandboxLog } from './log';
 import { DEFAULT_TIMINGS } from './lifecycle';
 import type { DeliveryPolicy } from './notifier';
 import { DEFAULT_DELIVERY, Notifier } from './notifier';
@@ -71,8 +72,8 @@ export interface SandboxOptions {
 	reservationLifetimeMs?: number;
 	/** Notification retries and timeout (real ms). */
 	delivery?: Partial<DeliveryPolicy>;
-	/** One line per exchange, never a secret. Default: silent. */
-	log?: (line: string) => void;
+	/** One line per exchange, never a secret; failures carry the level 'error'. Default: silent. */
+	log?: SandboxLog;
 }
 
 export interface Sandbox {
@@ -217,6 +218,7 @@ export type { ExchangeRecord, SandboxStats } from './control';
 export { CONTROL_METHODS, ControlError, SandboxControl } from './control';
 export type { ArmedFault, FaultSpec } from './faults';
 export type { LifecycleTimings } from './lifecycle';
+export type { LogLevel, SandboxLog } from './log';
 export { DEFAULT_TIMINGS } from './lifecycle';
 export type { AcknowledgementRecord, DeliveryAttempt, DeliveryPolicy, DeliveryState, NotificationReason, NotificationRecord } from './notifier';
 export { DEFAULT_DELIVERY } from './notifier';

@@ -12,6 +12,7 @@ import { rootCertificates } from 'node:tls';
 import { ACK_VALID, receivedNotifyFaultReportUpdate } from '../nodes/CityFibre/catalogue';
 import type { JsonObject } from '../nodes/CityFibre/codec';
 import { readMessage } from '../nodes/CityFibre/codec';
+import type { SandboxLog } from './log';
 
 export interface DeliveryPolicy {
 	/** Attempts per notification, the first included. */
@@ -91,7 +92,7 @@ export interface NotifierOptions {
 	policy: DeliveryPolicy;
 	/** TLS for an https endpoint: the client certificate CityFibre presents, and the CAs trusted besides the public ones. */
 	tls?: { cert: string; key: string; ca: readonly string[] };
-	log: (line: string) => void;
+	log: SandboxLog;
 	/** Called whenever a record changes, so the state file can follow. */
 	changed: () => void;
 }
@@ -278,7 +279,7 @@ export class Notifier {
 				} catch (error) {
 					// Never let one notification stop the queue (or the process).
 					record.state = 'failed';
-					this.options.log(`notify #${record.id} ${record.messageId} failed unexpectedly: ${(error as Error).message}`);
+					this.options.log(`notify #${record.id} ${record.messageId} failed unexpectedly: ${(error as Error).message}`, 'error');
 				}
 				queue.items.shift();
 				this.active--;
@@ -318,7 +319,7 @@ export class Notifier {
 			const status = result.httpStatus ? `HTTP ${result.httpStatus}, ` : '';
 			if (attempt >= policy.attempts) {
 				record.state = 'failed';
-				log(`${what} → ${status}${result.detail}; giving up`);
+				log(`${what} → ${status}${result.detail}; giving up`, 'error');
 				return;
 			}
 			const wait = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));

@@ -18,6 +18,7 @@ import type { SimulatedClock } from './clock';
 import type { ExchangeRecord, SandboxControl, SandboxStats } from './control';
 import { CONTROL_METHODS, ControlError } from './control';
 import type { FaultInjector } from './faults';
+import type { SandboxLog } from './log';
 import type { Simulator } from './simulator';
 import { RESPONSE_CODES, buyerIdentifierOf } from './simulator';
 
@@ -82,7 +83,7 @@ export interface ServerParts {
 	clock: SimulatedClock;
 	/** Buyer identifiers the sandbox serves; others are refused with 403. */
 	buyers: ReadonlySet<string>;
-	log: (line: string) => void;
+	log: SandboxLog;
 }
 
 export class SandboxServer {
@@ -196,7 +197,7 @@ export class SandboxServer {
 		const refs = [e.messageId && `messageId=${e.messageId}`, e.buyerFaultReference && `ref=${e.buyerFaultReference}`].filter(Boolean).join(' ');
 		const status = e.httpStatus === undefined ? 'no answer' : `${e.httpStatus}`;
 		const fault = e.fault ? ` [injected ${e.fault.kind}${e.fault.kind === 'drop' ? ` ${e.fault.at}` : ''}]` : '';
-		this.parts.log(`${e.operation ?? e.path} ${refs} → ${status} ${e.outcome}${e.detail ? `: ${short(e.detail)}` : ''}${fault} (${e.durationMs ?? 0} ms)`.replace(/ {2,}/g, ' '));
+		this.parts.log(`${e.operation ?? e.path} ${refs} → ${status} ${e.outcome}${e.detail ? `: ${short(e.detail)}` : ''}${fault} (${e.durationMs ?? 0} ms)`.replace(/ {2,}/g, ' '), e.outcome === 'error' ? 'error' : 'info');
 	}
 
 	private send(res: ServerResponse, answer: Answer): void {
@@ -382,7 +383,7 @@ export class SandboxServer {
 		} catch (error) {
 			const status = error instanceof ControlError ? error.status : error instanceof BodyTooLargeError ? 413 : 500;
 			json(status, { error: (error as Error).message });
-			if (status === 500) this.parts.log(`control ${name} failed: ${(error as Error).message}`);
+			if (status === 500) this.parts.log(`control ${name} failed: ${(error as Error).message}`, 'error');
 		}
 	}
 }

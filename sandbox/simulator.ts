@@ -23,6 +23,7 @@ import type { Reservation, Slot } from './appointments';
 import { availableSlots, sameSlot, slotProblem } from './appointments';
 import type { SimulatedClock } from './clock';
 import type { LifecycleTimings, StepAction } from './lifecycle';
+import type { SandboxLog } from './log';
 import { nextStep } from './lifecycle';
 import type { NotificationReason, NotificationRecord, Notifier } from './notifier';
 import { ticketKey } from './notifier';
@@ -72,7 +73,7 @@ export interface SimulatorOptions {
 	holdProbability: number;
 	timings: LifecycleTimings;
 	reservationLifetimeMs: number;
-	log: (line: string) => void;
+	log: SandboxLog;
 	/** Called after every change, so the state file can follow. */
 	changed: () => void;
 }
@@ -482,7 +483,7 @@ export class Simulator {
 				try {
 					this.runStep(ticket, next.action as StepAction);
 				} catch (error) {
-					options.log(`ticket ${ticket.buyerFaultReference}: automatic step ${next.action} failed: ${(error as Error).message}`);
+					options.log(`ticket ${ticket.buyerFaultReference}: automatic step ${next.action} failed: ${(error as Error).message}`, 'error');
 				}
 			}),
 		);

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import type { SandboxLog } from './log';
 import type { AcknowledgementRecord, NotificationRecord } from './notifier';
 import type { SimulatorState } from './simulator';
 
@@ -61,7 +62,7 @@ export class StateWriter {
 	constructor(
 		private readonly file: string,
 		private readonly collect: () => SavedState,
-		private readonly log: (line: string) => void,
+		private readonly log: SandboxLog,
 	) {}
 
 	changed(): void {
@@ -82,7 +83,7 @@ export class StateWriter {
 		try {
 			saveState(this.file, this.collect());
 		} catch (error) {
-			this.log(`state not saved to ${this.file}: ${(error as Error).message}`);
+			this.log(`state not saved to ${this.file}: ${(error as Error).message}`, 'error');
 		}
 	}
 }

@@ -83,9 +83,9 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
 		clockSpeed: 1,
 		...options,
 		delivery: { ...TEST_DELIVERY, ...options.delivery },
-		log: (line) => {
+		log: (line, level) => {
 			logs.push(line);
-			options.log?.(line);
+			options.log?.(line, level);
 		},
 	});
 	return {

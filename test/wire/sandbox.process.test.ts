@@ -44,19 +44,30 @@ interface Running {
 	child: ChildProcess;
 	info: ReadyInfo;
 	output: () => string;
+	/** What it wrote to stdout alone, and to stderr alone. */
+	printedOut: () => string;
+	errors: () => string;
 	exited: Promise<number | null>;
 }
 
 /** Every process a test started, so none outlives the suite even when a test fails half-way. */
 const children = new Set<ChildProcess>();
 
-function run(cli: string, args: string[]): Promise<Running> {
-	const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function run(cli: string, args: string[], cwd?: string): Promise<Running> {
+	const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
 	children.add(child);
 	child.on('exit', () => children.delete(child));
 	let output = '';
-	child.stdout?.on('data', (d: Buffer) => (output += d.toString('utf8')));
-	child.stderr?.on('data', (d: Buffer) => (output += d.toString('utf8')));
+	let errors = '';
+	let printedOut = '';
+	child.stdout?.on('data', (d: Buffer) => {
+		output += d.toString('utf8');
+		printedOut += d.toString('utf8');
+	});
+	child.stderr?.on('data', (d: Buffer) => {
+		output += d.toString('utf8');
+		errors += d.toString('utf8');
+	});
 	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
@@ -69,7 +80,7 @@ function run(cli: string, args: string[]): Promise<Running> {
 			if (!info) return;
 			clearTimeout(timer);
 			child.stdout?.off('data', check);
-			resolve({ child, info, output: () => output, exited });
+			resolve({ child, info, output: () => output, printedOut: () => printedOut, errors: () => errors, exited });
 		};
 		child.stdout?.on('data', check);
 		void exited.then((code) => {
@@ -170,6 +181,23 @@ describe('cityfibre-sandbox, as a separate process', () => {
 			expect(await stop(second)).toBe(0);
 		}
 	}, 40_000);
+
+	it('prints errors on stderr even when quiet: a state file it can no longer write, named by its full path', async () => {
+		const stateDir = path.join(dir, 'quiet');
+		fs.mkdirSync(stateDir);
+		const running = await run(cli, ['--port', '0', '--certs', path.join(dir, 'certs'), '--state', 'quiet/state.json', '--quiet'], dir);
+		try {
+			expect(running.info.stateFile).toBe(path.join(stateDir, 'state.json'));
+			fs.rmSync(stateDir, { recursive: true, force: true });
+			fs.writeFileSync(stateDir, 'a file where the state folder was');
+			await control(running.info, tlsFrom(running.info), 'addServices', { serviceIds: ['QUIET-SVC-1'] });
+			await printed(running, 'state not saved');
+			expect(running.errors()).toContain(`state not saved to ${path.join(stateDir, 'state.json')}`);
+			expect(running.printedOut().trim().split('\n')).toEqual([expect.stringMatching(/^CityFibre sandbox ready /)]);
+		} finally {
+			await stop(running);
+		}
+	});
 
 	it('refuses an unknown flag with the usage text and exit code 2', () => {
 		let failure: { status?: number; stderr?: Buffer } = {};
