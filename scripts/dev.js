@@ -365,7 +365,9 @@ async function main() {
 		const credential = await ensureCredential(server.baseUrl, cookie, credentialData);
 		const check = await rt.testCredential(server.baseUrl, cookie, { ...credential, type: CREDENTIAL_TYPE, data: credentialData });
 		log(`credential test: ${check.status} — ${check.message}`);
-		const workflows = await ensureExamples(server.baseUrl, apiKey, examples, credential);
+		// The examples' data table (their list of open tickets), created once and linked by id.
+		const linked = await rt.withDataTables(server.baseUrl, cookie, examples.map(({ workflow }) => workflow));
+		const workflows = await ensureExamples(server.baseUrl, apiKey, examples.map((example, i) => ({ ...example, workflow: linked[i] })), credential);
 
 		const forms = workflows.flatMap(({ name, workflow }) =>
 			workflow.nodes

@@ -682,6 +682,83 @@ function createCredential(baseUrl, apiKey, credential) {
 	return publicApi(baseUrl, apiKey, 'POST', '/credentials', credential);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Data tables (n8n's built-in tables, 1.113+ and 2.x). The examples keep their list of open
+// tickets in one; a Data Table node in a shipped example names its table by `cachedResultName`
+// and leaves the id empty, because ids belong to one n8n instance. These helpers create the
+// table, with the columns the example's own row mapping writes, and fill the id in.
+
+const DATA_TABLE_TYPE = 'n8n-nodes-base.dataTable';
+
+/** @param {string} baseUrl @param {string} cookie */
+async function personalProjectId(baseUrl, cookie) {
+	const res = ensureOk(await rest(baseUrl, cookie, 'GET', '/projects/personal'), 'GET /rest/projects/personal');
+	return String(res.json.data.id);
+}
+
+/**
+ * The data tables that `workflows` name, with the columns their Upsert/Insert nodes write.
+ * @param {any[]} workflows
+ * @returns {Map<string, Set<string>>} table name → column names
+ */
+function dataTablesNamedIn(workflows) {
+	/** @type {Map<string, Set<string>>} */
+	const tables = new Map();
+	for (const workflow of workflows) {
+		for (const node of workflow.nodes) {
+			const name = node.type === DATA_TABLE_TYPE && node.parameters?.dataTableId?.cachedResultName;
+			if (!name) continue;
+			const columns = tables.get(name) ?? new Set();
+			for (const column of Object.keys(node.parameters.columns?.value ?? {})) columns.add(column);
+			tables.set(name, columns);
+		}
+	}
+	return tables;
+}
+
+/**
+ * Creates (once, by name) every data table the workflows name, and returns the workflows with
+ * each Data Table node pointed at its table's id. Columns are text: references, statuses, times.
+ * @param {string} baseUrl @param {string} cookie @param {any[]} workflows
+ * @returns {Promise<any[]>}
+ */
+async function withDataTables(baseUrl, cookie, workflows) {
+	const wanted = dataTablesNamedIn(workflows);
+	if (wanted.size === 0) return workflows;
+	const projectId = await personalProjectId(baseUrl, cookie);
+	const listed = ensureOk(await rest(baseUrl, cookie, 'GET', `/projects/${projectId}/data-tables`), 'GET data tables');
+	/** @type {Map<string, string>} */
+	const ids = new Map((listed.json.data.data ?? listed.json.data).map((/** @type {any} */ t) => [String(t.name), String(t.id)]));
+	for (const [name, columns] of wanted) {
+		if (ids.has(name)) continue;
+		const body = { name, columns: [...columns].map((column) => ({ name: column, type: 'string' })) };
+		const created = ensureOk(await rest(baseUrl, cookie, 'POST', `/projects/${projectId}/data-tables`, body), `create data table "${name}"`);
+		ids.set(name, String(created.json.data.id));
+	}
+	return workflows.map((workflow) => ({
+		...workflow,
+		nodes: workflow.nodes.map((/** @type {any} */ node) => {
+			const table = node.type === DATA_TABLE_TYPE ? node.parameters?.dataTableId : undefined;
+			if (!table?.cachedResultName || table.value) return node;
+			return { ...node, parameters: { ...node.parameters, dataTableId: { ...table, mode: 'list', value: ids.get(table.cachedResultName) } } };
+		}),
+	}));
+}
+
+/**
+ * The first 50 rows of the data table called `name` (the largest page n8n serves).
+ * @param {string} baseUrl @param {string} cookie @param {string} name
+ * @returns {Promise<any[]>}
+ */
+async function dataTableRows(baseUrl, cookie, name) {
+	const projectId = await personalProjectId(baseUrl, cookie);
+	const listed = ensureOk(await rest(baseUrl, cookie, 'GET', `/projects/${projectId}/data-tables`), 'GET data tables');
+	const table = (listed.json.data.data ?? listed.json.data).find((/** @type {any} */ t) => t.name === name);
+	if (!table) throw new Error(`no data table "${name}"`);
+	const rows = ensureOk(await rest(baseUrl, cookie, 'GET', `/projects/${projectId}/data-tables/${table.id}/rows?take=50`), `GET rows of "${name}"`);
+	return rows.json.data.data ?? rows.json.data;
+}
+
 /**
  * @param {string} baseUrl @param {string} apiKey
  * @param {{ name: string, nodes: object[], connections: object, settings?: object }} workflow
@@ -812,4 +889,6 @@ module.exports = {
 	callWebhook,
 	nodeTypeNames,
 	testCredential,
+	withDataTables,
+	dataTableRows,
 };

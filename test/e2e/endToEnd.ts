@@ -18,7 +18,7 @@ import { selectedLines } from './support/run';
 import type { Line } from './support/runtime';
 import { LINES } from './support/runtime';
 import type { CredentialRef, ExampleFile } from './support/workflows';
-import { EXAMPLE_FILES, FAILED, SUCCEEDED, raiseWorkflow, requestUpdateWorkflow, shippedExample, webhookPathOf } from './support/workflows';
+import { EXAMPLE_FILES, FAILED, SUCCEEDED, raiseWorkflow, requestUpdateWorkflow, shippedExample, startedByWebhook, webhookPathOf } from './support/workflows';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -33,6 +33,9 @@ const DROP_REPEATS = 'Drop repeats';
 const ROUTE_BY_EVENT = 'Route by event';
 const ANSWER_FORM = 'Answer a resolution';
 const FAULT_FORM = 'Fault form';
+const CHASE_TRIGGER = 'Every night at 02:00';
+/** The data table in which the notifications example keeps each ticket's latest state. */
+const TICKETS_TABLE = 'CityFibre tickets';
 
 /** The trigger's item for each execution of the notifications example (one notification each). */
 function receivedItems(executions: Json[]): Json[] {
@@ -76,7 +79,8 @@ export function describeEndToEnd(line: Line): void {
 			n8n = await startN8nWithPackage(line, `n8n-${line}`);
 			credential = await n8n.createCredential('CityFibre sandbox', sandbox.credentialData(BUYER));
 			// Activation fails loudly here (n8n names the node and its problem) if an example cannot run.
-			for (const file of EXAMPLE_FILES) workflowIds[file] = await n8n.deploy(shippedExample(n8n.userFolder, file, credential));
+			const examples = await n8n.withDataTables(EXAMPLE_FILES.map((file) => shippedExample(n8n.userFolder, file, credential)));
+			for (const [i, file] of EXAMPLE_FILES.entries()) workflowIds[file] = await n8n.deploy(examples[i]);
 			// The trigger's production URL, from the example itself: what a user registers with CityFibre.
 			const notifications = shippedExample(n8n.userFolder, 'handle-notifications.json', credential);
 			await sandbox.setNotifyUrl(n8n.webhookUrl(webhookPathOf(notifications, NOTIFICATIONS_TRIGGER)));
@@ -204,6 +208,13 @@ export function describeEndToEnd(line: Line): void {
 				expect(await receivedEvent('closed')).toEqual(expect.objectContaining({ status: 'Closed' }));
 			}, 2 * MINUTE);
 
+			test("the notifications example keeps the ticket's latest state in its data table", async () => {
+				const rows = await n8n.dataTableRows(TICKETS_TABLE);
+				expect(rows.filter((row) => row.buyerFaultReference === ticketRef)).toEqual([
+					expect.objectContaining({ status: 'Closed', event: 'closed', maintainerFaultReference, serviceAffected: 'SERVICE-0001' }),
+				]);
+			}, MINUTE);
+
 			test('a notification delivered twice is acknowledged both times and starts one execution', async () => {
 				await sandbox.duplicateNext(1);
 				const res = await n8n.callWebhook('e2e-request-update', { buyerFaultReference: ticketRef, maintainerFaultReference });
@@ -282,6 +293,31 @@ export function describeEndToEnd(line: Line): void {
 			expect(ticket.details).toEqual(expect.objectContaining({ serviceAffected: 'SERVICE-0002', faultDetails: expect.objectContaining({ type: 'Service Outage', triageComplete: true }) }));
 			expect(ticket.appointments[0]).toEqual(expect.objectContaining({ appointmentReservationKey: expect.any(String) }));
 		}, 2 * MINUTE);
+
+		test('the nightly chase asks for an update on every open ticket in the data table and none of the closed ones', async () => {
+			const chaseRef = ref('chase');
+			await n8n.callWebhook('e2e-raise', { serviceAffected: 'SERVICE-0004', buyerFaultReference: chaseRef, description: 'Drops every evening' });
+			const deadline = Date.now() + 2 * MINUTE;
+			let rows = await n8n.dataTableRows(TICKETS_TABLE);
+			while (!rows.some((row) => row.buyerFaultReference === chaseRef && row.maintainerFaultReference)) {
+				if (Date.now() > deadline) throw new Error(`no accepted row for ${chaseRef} in "${TICKETS_TABLE}": ${JSON.stringify(rows)}`);
+				await new Promise((resolve) => setTimeout(resolve, 500));
+				rows = await n8n.dataTableRows(TICKETS_TABLE);
+			}
+			const closed = rows.filter((row) => row.status === 'Closed').map((row) => row.buyerFaultReference);
+			expect(closed.length).toBeGreaterThan(0);
+
+			const [chase] = await n8n.withDataTables([startedByWebhook(shippedExample(n8n.userFolder, 'nightly-chase.json', credential), CHASE_TRIGGER, 'e2e-chase')]);
+			await n8n.deploy(chase);
+			const calls = (await sandbox.exchanges('requestFaultReportUpdate')).length;
+			const res = await n8n.callWebhook('e2e-chase', {});
+			expect(res.status).toBe(200);
+			const chased = (res.json as Json[]).map((item) => item.buyerFaultReference);
+			expect(chased).toContain(chaseRef);
+			expect(chased.filter((chasedRef) => closed.includes(chasedRef))).toEqual([]);
+			const answered = (await sandbox.exchanges('requestFaultReportUpdate')).slice(calls);
+			expect(answered.map((e) => [e.buyerFaultReference, e.outcome]).sort()).toEqual(chased.map((chasedRef) => [chasedRef, 'ok']).sort());
+		}, 3 * MINUTE);
 
 		test('a notification for another buyer is refused and starts nothing', async () => {
 			const otherCredential = await n8n.createCredential('CityFibre sandbox, other buyer', sandbox.credentialData(OTHER_BUYER));

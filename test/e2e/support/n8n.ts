@@ -33,6 +33,10 @@ export interface N8nInstance {
 	getWorkflow(workflowId: string): Promise<Json>;
 	/** Creates and activates a workflow; returns its id. */
 	deploy(workflow: WorkflowJson): Promise<string>;
+	/** Creates the data tables that workflows' Data Table nodes name, and links the nodes to them. */
+	withDataTables(workflows: WorkflowJson[]): Promise<WorkflowJson[]>;
+	/** The rows of a data table (the first 50). */
+	dataTableRows(name: string): Promise<Json[]>;
 	/** POSTs JSON to a production webhook, retrying while n8n has not registered it yet. */
 	callWebhook(webhookPath: string, body: unknown): Promise<HttpResult>;
 	/** Submits a production form (/form/<path>) with the values of its fields, in order. */
@@ -136,6 +140,8 @@ function instance(
 			await self.activate(id);
 			return id;
 		},
+		withDataTables: (workflows) => rt.withDataTables(baseUrl, session.cookie, workflows),
+		dataTableRows: (name) => rt.dataTableRows(baseUrl, session.cookie, name),
 		callWebhook: (webhookPath, body) => rt.callWebhook(baseUrl, webhookPath, { body, timeoutMs: 60_000 }),
 		async submitForm(formPath, values) {
 			const { body, contentType } = formSubmission(values);

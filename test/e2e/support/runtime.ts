@@ -96,6 +96,8 @@ export interface Runtime {
 		options?: { method?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number },
 	): Promise<HttpResult>;
 	nodeTypeNames(baseUrl: string, cookie: string): Promise<string[]>;
+	withDataTables(baseUrl: string, cookie: string, workflows: WorkflowJson[]): Promise<WorkflowJson[]>;
+	dataTableRows(baseUrl: string, cookie: string, name: string): Promise<Json[]>;
 	testCredential(
 		baseUrl: string,
 		cookie: string,

@@ -40,6 +40,28 @@ export function webhookPathOf(workflow: WorkflowJson, nodeName: string): string 
 	return String(found);
 }
 
+/**
+ * A shipped workflow started by a webhook instead of its trigger node (same name, same
+ * connections), answering with its last node's items: runs a scheduled example now.
+ */
+export function startedByWebhook(workflow: WorkflowJson, triggerName: string, webhookPath: string): WorkflowJson {
+	const nodes = (workflow.nodes as Json[]).map((node) =>
+		node.name === triggerName
+			? {
+					id: node.id,
+					name: node.name,
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: node.position,
+					webhookId: randomUUID(),
+					parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+				}
+			: node,
+	);
+	if (!nodes.some((node) => node.name === triggerName && node.type === 'n8n-nodes-base.webhook')) throw new Error(`no node "${triggerName}" in "${workflow.name}"`);
+	return { ...workflow, name: `${workflow.name} (started by a webhook)`, nodes };
+}
+
 /** Node names in the operation workflows. */
 export const OPERATION_NODE = 'CityFibre';
 export const SUCCEEDED = 'Succeeded';
