@@ -2,7 +2,8 @@
  * n8n's execute-function context, mocked for the action node: parameters are resolved the way
  * n8n resolves them (n8n-workflow's own `getNodeParameters` fills defaults and drops what the
  * node's displayOptions hide, so a field the editor would not show is not seen either), a
- * function in the parameters plays an expression (called per item with the item's JSON), and
+ * function in the parameters plays an expression (called per item with the item's JSON; a field
+ * shown only for some value of it stays, as n8n keeps it for any expression), and
  * the credential gets its defaults as n8n's credentials helper applies them. Everything the
  * node does beyond the context — TLS, HTTP, XML — is real.
  */
@@ -57,6 +58,27 @@ function resolve(value: unknown, json: IDataObject, itemIndex: number): unknown 
 	return value;
 }
 
+const EXPRESSION_MARK = /^=\{\{ expression (\d+) \}\}$/;
+
+/** Each function becomes an expression text (`={{ expression 0 }}`), as n8n stores a mapped value. */
+function markExpressions(value: unknown, expressions: Expression[]): unknown {
+	if (typeof value === 'function') return `={{ expression ${expressions.push(value as Expression) - 1} }}`;
+	if (Array.isArray(value)) return value.map((v) => markExpressions(v, expressions));
+	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, markExpressions(v, expressions)]));
+	return value;
+}
+
+/** The functions back in place of their expression texts. */
+function unmarkExpressions(value: unknown, expressions: Expression[]): unknown {
+	if (typeof value === 'string') {
+		const mark = EXPRESSION_MARK.exec(value);
+		return mark ? expressions[Number(mark[1])] : value;
+	}
+	if (Array.isArray(value)) return value.map((v) => unmarkExpressions(v, expressions));
+	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unmarkExpressions(v, expressions)]));
+	return value;
+}
+
 function valueAt(object: unknown, path: string): unknown {
 	let current = object;
 	for (const part of path.split('.')) {
@@ -83,10 +105,13 @@ export function executeContext(options: ExecuteContextOptions): IExecuteFunction
 		parameters: options.parameters as INodeParameters,
 		credentials: { cityFibreTicketingApi: { id: CREDENTIAL_ID, name: 'CityFibre (test)' } },
 	};
-	const parametersOf = (itemIndex: number): INodeParameters => {
-		const resolved = resolve(options.parameters, items[itemIndex]?.json ?? {}, itemIndex) as INodeParameters;
-		return NodeHelpers.getNodeParameters(description.properties, resolved, true, false, node, description) ?? {};
-	};
+	// As in n8n, what the editor shows is decided before expressions are evaluated: a field whose
+	// condition is an expression stays (n8n cannot know the value), whatever each item makes of it.
+	const expressions: Expression[] = [];
+	const marked = markExpressions(options.parameters, expressions) as INodeParameters;
+	const shown = NodeHelpers.getNodeParameters(description.properties, marked, true, false, node, description) ?? {};
+	const parametersOf = (itemIndex: number): INodeParameters =>
+		resolve(unmarkExpressions(shown, expressions), items[itemIndex]?.json ?? {}, itemIndex) as INodeParameters;
 
 	const context = {
 		getInputData: () => items,

@@ -192,6 +192,18 @@ describe('batches', () => {
 		expect(sandbox().control.exchanges({ operation: 'addFaultReport' }).length).toBe(before + 3);
 	});
 
+	it('with the fault type mapped per item, the reservation key is required for an outage and refused for the other types', async () => {
+		const items = [{ type: 'Service Outage' }, { type: 'Impaired Service', key: 'RES-1' }, { type: 'Impaired Service' }];
+		const output = await execute(
+			raiseParameters({ type: (json: IDataObject) => json.type, appointmentReservationKey: (json: IDataObject) => json.key ?? '' }),
+			{ items, continueOnFail: true },
+		);
+		const issueOf = (item: INodeExecutionData) => (item.json.error as { issues: Array<{ field: string; message: string }> }).issues;
+		expect(issueOf(output[0])).toEqual([expect.objectContaining({ field: 'Appointment Reservation Key', message: expect.stringMatching(/^A Service Outage fault needs/) })]);
+		expect(issueOf(output[1])).toEqual([expect.objectContaining({ field: 'Appointment Reservation Key', message: expect.stringMatching(/^Only Service Outage faults/) })]);
+		expect(output[2].json.status).toBe('Pending');
+	});
+
 	it('without Continue On Fail, stops at the rejected item with its index; the items before it were sent', async () => {
 		const refs = [uniqueReference(), uniqueReference(), uniqueReference()];
 		const items = [{ ref: refs[0], service: 'SERVICE-0001' }, { ref: refs[1], service: 'SERVICE-9999' }, { ref: refs[2], service: 'SERVICE-0002' }];
