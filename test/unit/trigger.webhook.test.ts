@@ -633,6 +633,21 @@ describe('a hostile or broken body', () => {
 		expect(harness.logs[0]).toMatchObject({ level: 'warn', meta: expect.objectContaining({ refusal: 'tooLarge' }) });
 	});
 
+	it('is not called malformed when n8n passed no body at all: a SOAP 500, so CityFibre may resend', async () => {
+		const request = { headers: { 'content-type': 'text/xml; charset=utf-8' }, socket: { remoteAddress: '127.0.0.1' } };
+		const harness = await trigger({ override: { getRequestObject: () => request } });
+		const delivery = await harness.send(notificationXml());
+		expect(delivery.status).toBe(500);
+		expect(readMessage(delivery.body).body).toMatchObject({ responseCode: '400', errorMessage: 'The receiver failed to process the notification' });
+		expect(harness.logs).toEqual([
+			{
+				level: 'error',
+				message: 'CityFibre notification refused: n8n passed the node neither req.rawBody nor req.readRawBody()',
+				meta: expect.objectContaining({ refusal: 'internal', httpStatus: 500 }),
+			},
+		]);
+	});
+
 	it('never quotes the body in the log', async () => {
 		const harness = await trigger();
 		await harness.send(`${NOTIFICATION_START}<description>Customer PIN 4711-SECRET</description>`);

@@ -41,9 +41,16 @@ export function checkContentType(headers: IncomingHttpHeaders): Refusal | undefi
 	);
 }
 
+/** n8n gave the node no way to the body: the receiver's problem, not the sender's. */
+export class BodyUnavailableError extends Error {
+	readonly name = 'BodyUnavailableError';
+}
+
 export async function readRequestBytes(req: WebhookRequestLike): Promise<Buffer> {
 	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
-	return Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);
+	// Reading it as empty would tell CityFibre its message was malformed, and it would not resend.
+	if (!Buffer.isBuffer(req.rawBody)) throw new BodyUnavailableError('n8n passed the node neither req.rawBody nor req.readRawBody()');
+	return req.rawBody;
 }
 
 /** The `charset` parameter of the Content-Type, lower-cased, quotes removed. */

@@ -12,7 +12,7 @@ import { classifyNotification } from './classify';
 import type { RecentMessages } from './dedupe';
 import type { InboundRequestMeta, InboundSecurity } from './inboundAuth';
 import { checkInbound } from './inboundAuth';
-import { checkContentType, decodeBody } from './readBody';
+import { BodyUnavailableError, checkContentType, decodeBody } from './readBody';
 import type { Refusal } from './refusals';
 import { refusal } from './refusals';
 import { summarise } from './summarise';
@@ -52,6 +52,9 @@ export function refused(reason: Refusal, context: AckContext, httpStatus: Refusa
 }
 
 function unreadableBody(error: unknown): Refusal {
+	if (error instanceof BodyUnavailableError) {
+		return refusal('internal', 500, 'The receiver failed to process the notification', error.message);
+	}
 	const status = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode;
 	if (status === 413) {
 		return refusal('tooLarge', 413, 'Message refused: the body is larger than this receiver accepts', 'Body exceeds n8n\'s payload limit');
