@@ -45,6 +45,19 @@ const READY_PREFIX = 'CityFibre sandbox ready ';
  * @property {Promise<{ code: number | null, signal: string | null }>} exited
  */
 
+/**
+ * The ready line's content in `text` (the log of this run), or undefined while it has not been
+ * written in full: only a line ended by its newline counts, so a read that catches the write
+ * half-way waits for the rest instead of failing on half a JSON object.
+ * @param {string} text
+ * @returns {ReadyInfo | undefined}
+ */
+function findReadyInfo(text) {
+	const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+	const line = complete.split('\n').find((l) => l.startsWith(READY_PREFIX));
+	return line === undefined ? undefined : JSON.parse(line.slice(READY_PREFIX.length));
+}
+
 /** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -120,9 +133,9 @@ async function startSandboxProcess(options) {
 	let info;
 	const started = Date.now();
 	while (!info) {
-		const line = logs().split('\n').find((l) => l.startsWith(READY_PREFIX));
-		if (line) info = JSON.parse(line.slice(READY_PREFIX.length));
-		else if (ended) throw new Error(`the sandbox exited (${JSON.stringify(ended)}) before it was ready:\n${logs().slice(-3000)}`);
+		info = findReadyInfo(logs());
+		if (info) break;
+		if (ended) throw new Error(`the sandbox exited (${JSON.stringify(ended)}) before it was ready:\n${logs().slice(-3000)}`);
 		else if (Date.now() - started > timeoutMs) {
 			await stop();
 			throw new Error(`the sandbox was not ready within ${timeoutMs} ms:\n${logs().slice(-3000)}`);
@@ -188,4 +201,4 @@ async function startSandboxProcess(options) {
 	};
 }
 
-module.exports = { startSandboxProcess, READY_PREFIX };
+module.exports = { startSandboxProcess, findReadyInfo, READY_PREFIX };

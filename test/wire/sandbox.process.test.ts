@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { ReadyInfo } from '../../sandbox';
-import { READY_PREFIX, parseReadyLine } from '../../sandbox';
+import { READY_PREFIX, formatReadyLine, parseReadyLine } from '../../sandbox';
 import type { ClientTls } from '../support/https';
 import { callOperation, request } from '../support/https';
 import type { Receiver } from '../support/receiver';
@@ -18,6 +18,10 @@ import { startReceiver } from '../support/receiver';
 import { faultReportValues } from '../support/sandbox';
 
 const repo = path.resolve(__dirname, '../..');
+
+// The same script `npm run dev` and the end-to-end suite start the sandbox with.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { findReadyInfo } = require('../../scripts/sandbox-process') as { findReadyInfo: (text: string) => ReadyInfo | undefined };
 
 /** Newest modification time of the files the sandbox is built from. */
 function newestSource(): number {
@@ -226,5 +230,17 @@ describe('cityfibre-sandbox, as a separate process', () => {
 		} finally {
 			await stop(first);
 		}
+	});
+});
+
+describe('the ready line, as scripts/sandbox-process.js finds it in the log', () => {
+	const info = { baseUrl: 'https://127.0.0.1:41223/cfsit/api2', port: 41223, buyers: ['SPDEV1'], ca: '/certs/ca.crt' } as unknown as ReadyInfo;
+	const line = formatReadyLine(info);
+
+	it('is not read while it is still being written, and is read once its newline arrives', () => {
+		const earlier = '12:00:00.000 an earlier run\n';
+		expect(findReadyInfo(`${earlier}${line.slice(0, line.length - 20)}`)).toBeUndefined();
+		expect(findReadyInfo(`${earlier}${line}`)).toBeUndefined();
+		expect(findReadyInfo(`${earlier}${line}\n12:00:01.000 addFaultReport`)).toEqual(info);
 	});
 });
