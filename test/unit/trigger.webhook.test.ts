@@ -457,6 +457,21 @@ describe('repeats of one messageId (CityFibre retries)', () => {
 		expectAcknowledgedNotStarted(await first.send(notificationXml()));
 	});
 
+	it('rejects a notification for another buyer carrying a messageId already seen, rather than acknowledging it as a repeat', async () => {
+		const harness = await trigger();
+		expectStarted(await harness.send(notificationXml()));
+		expectRejected(await harness.send(notificationXml({ buyerIdentifier: 'OTHERBUYER' })), 400, "buyerIdentifier 'OTHERBUYER' is not this Buyer's identifier", 'CF-MSG-0001');
+	});
+
+	it('is remembered per buyer identifier: a node re-pointed at another buyer starts the workflow for its messages', async () => {
+		const before = await trigger({ workflowId: 'repointed-workflow', nodeId: 'node-a' });
+		expectStarted(await before.send(notificationXml()));
+		const after = await trigger({ workflowId: 'repointed-workflow', nodeId: 'node-a', parameters: { buyerIdentifier: 'SPDEV2' } });
+		const delivery = await after.send(notificationXml({ buyerIdentifier: 'SPDEV2' }));
+		expect(delivery.status).toBe(200);
+		expect(itemOf(delivery)?.dedupeKey).toBe('SPDEV2:CF-MSG-0001');
+	});
+
 	it('does not count a refused delivery as seen', async () => {
 		const harness = await trigger({ parameters: { options: { requiredHeader: { header: { name: 'X-Proxy-Secret', value: 's3cret-value' } } } } });
 		expect((await harness.send(notificationXml())).status).toBe(403);

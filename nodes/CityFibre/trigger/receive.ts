@@ -15,7 +15,7 @@ import { checkInbound } from './inboundAuth';
 import { BodyUnavailableError, checkContentType, decodeBody } from './readBody';
 import type { Refusal } from './refusals';
 import { refusal } from './refusals';
-import { summarise } from './summarise';
+import { dedupeKey, summarise } from './summarise';
 
 export interface TriggerSettings {
 	buyerIdentifier: string;
@@ -94,7 +94,10 @@ export async function receive(delivery: Delivery, settings: TriggerSettings, con
 
 	// Synchronous from the check to the record: no other delivery can interleave here.
 	const windowMs = settings.repeatWindowMinutes * 60_000;
-	if (context.memory && windowMs > 0 && context.memory.checkAndRecord(messageId, context.now.getTime(), windowMs) === 'repeat') {
+	// Remembered by buyer and messageId (the item's dedupeKey): one node re-pointed at another buyer
+	// identifier must not take that buyer's messages for repeats of the previous one's.
+	const key = dedupeKey(settings.buyerIdentifier, messageId);
+	if (context.memory && windowMs > 0 && context.memory.checkAndRecord(key, context.now.getTime(), windowMs) === 'repeat') {
 		return { kind: 'repeat', answer, messageId, events };
 	}
 	if (!startsWorkflow(events, settings.events)) return { kind: 'filtered', answer, messageId, events };
