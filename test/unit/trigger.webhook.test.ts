@@ -210,6 +210,22 @@ describe('a valid notification', () => {
 		expectStarted(await (await trigger()).send(bare));
 	});
 
+	it('is read from a SOAP 1.2 envelope, and answered in SOAP 1.1 like every other', async () => {
+		const body = notificationXml().replace(/^.*<soap:Body>/, '').replace(/<\/soap:Body>.*$/, '');
+		const soap12 = `<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body>${body}</env:Body></env:Envelope>`;
+		expectStarted(await (await trigger()).send(soap12, { headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8;action="notifyFaultReportUpdate"' } }));
+	});
+
+	it('is read with every element namespace-prefixed and a SOAP Header, as a JAX-WS sender writes it', async () => {
+		const values = EVENT_CASES.find((c) => c.event === 'appointmentConfirmed')!.values;
+		const body = notificationXml(values).replace(/^.*<soap:Body>/, '').replace(/<\/soap:Body>.*$/, '').replace(/<(\/?)([A-Za-z]+)/g, '<$1ns2:$2');
+		const jaxws =
+			"<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:ns2=\"http://www.cityfibre.com/ticketing\">" +
+			`<S:Header/><S:Body>${body}</S:Body></S:Envelope>`;
+		const item = expectStarted(await (await trigger()).send(jaxws));
+		expect(item).toMatchObject({ event: 'appointmentConfirmed', appointmentStatus: 'Confirmed', latestUpdateText: 'Engineer assigned', buyerFaultReference: 'ISP-FLT-100234' });
+	});
+
 	it('is read from the exact bytes when n8n did not read the body first (readRawBody)', async () => {
 		expectStarted(await (await trigger({ preRead: false })).send(notificationXml()));
 	});
