@@ -162,9 +162,13 @@ export class SandboxControl {
 		return { notifyUrl: this.parts.notifier.url };
 	}
 
-	/** Resolves once no notification is queued, in delivery or waiting to retry. */
+	/** Resolves once no notification is queued, in delivery or waiting to retry; a wait that runs out is a 504 answer, not a failure. */
 	async idle(args: { timeoutMs?: number } = {}): Promise<{ idle: true }> {
-		await this.parts.notifier.idle(args?.timeoutMs === undefined ? undefined : Number(args.timeoutMs));
+		try {
+			await this.parts.notifier.idle(args?.timeoutMs === undefined ? undefined : Number(args.timeoutMs));
+		} catch (error) {
+			throw new ControlError((error as Error).message, 504);
+		}
 		return { idle: true };
 	}
 

@@ -5,6 +5,7 @@
  * control interface can send one twice or out of order, as a real sender sometimes does.
  */
 import { issueCertificate } from '../../sandbox';
+import { controlCall } from '../support/https';
 import type { Receiver } from '../support/receiver';
 import { startReceiver } from '../support/receiver';
 import type { TestSandbox } from '../support/sandbox';
@@ -159,6 +160,18 @@ describe('order and repeats', () => {
 		sandbox.control.setStatus({ ref, status: 'In Progress' });
 		await sandbox.control.idle();
 		expect(receiver.received.map((r) => r.status)).toEqual(['In Progress']);
+	});
+});
+
+describe('waiting for delivery through the control interface', () => {
+	it('answers idle with 504 naming the wait while a notification is still retrying, as an answer rather than a sandbox failure', async () => {
+		await receiver.goDown();
+		await acceptedTicket();
+		const waited = await controlCall(sandbox, 'idle', { timeoutMs: 1 });
+		expect(waited).toEqual({ status: 504, json: { error: 'Notifications still in delivery after 1 ms' } });
+		expect(sandbox.logs.filter((l) => l.startsWith('control idle'))).toEqual([]);
+		await receiver.comeUp();
+		expect(await controlCall(sandbox, 'idle')).toEqual({ status: 200, json: { idle: true } });
 	});
 });
 
