@@ -10,6 +10,7 @@ import { ALL_EVENT_OPTIONS, DEFAULT_API_VERSION } from '../../nodes/CityFibre/ca
 import { readMessage } from '../../nodes/CityFibre/codec';
 import { CityFibreTicketingTrigger } from '../../nodes/CityFibre/CityFibreTicketingTrigger.node';
 import type { Delivery, HarnessOptions, WebhookHarness } from '../support/webhookContext';
+import { manyElements } from '../support/hostileDocuments';
 import { startWebhookHarness } from '../support/webhookContext';
 import { BUYER, EVENT_CASES, notificationXml } from './trigger.notifications';
 
@@ -645,6 +646,7 @@ describe('a hostile or broken body', () => {
 		['binary garbage', Buffer.from([0x00, 0xff, 0x13, 0x37, 0x3c, 0x00]), { 'Content-Type': 'application/xml' }, 400, /^Message refused: Malformed XML/],
 		['a control character in a tag name', `${NOTIFICATION_START}<faultDetails\u0001>`, {}, 400, /^Message refused: Malformed XML: <faultDetails\?> is not closed$/],
 		['10,000 nested elements', `${NOTIFICATION_START}${'<a>'.repeat(10_000)}${'</a>'.repeat(10_000)}</notifyFaultReportUpdate>`, {}, 400, /Nesting too deep/],
+		['20,000 sibling elements', manyElements(20_000), {}, 400, /^Message refused: Too many elements: more than 10000$/],
 		['JSON', '{"notifyFaultReportUpdate":{}}', { 'Content-Type': 'application/json' }, 415, /^Unsupported Content-Type 'application\/json': send the SOAP message as text\/xml or application\/xml$/],
 		['a form upload', '--b\r\nContent-Disposition: form-data; name="f"\r\n\r\nx\r\n--b--\r\n', { 'Content-Type': 'multipart/form-data; boundary=b' }, 415, /multipart\/form-data/],
 		['more than 1 MiB', notificationXml({ faultDetails: { description: 'x'.repeat(1024 * 1024) } }), {}, 413, /^Message refused: Document too large: \d+ bytes, the limit is 1048576$/],
