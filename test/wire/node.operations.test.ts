@@ -227,6 +227,17 @@ describe('options every operation has', () => {
 		expect(sandbox().control.exchanges({ operation: 'addFaultReport' }).at(-1)?.messageId).toBe(`MSG-${process.pid}-1`);
 	});
 
+	it('Message ID set to one text for a whole batch sends the first item and refuses the repeats, naming the option', async () => {
+		const messageId = `MSG-${process.pid}-batch`;
+		const before = sandbox().control.exchanges({ operation: 'addFaultReport' }).length;
+		const output = await run(raiseParameters({ options: { messageId } }), { items: [{}, {}], continueOnFail: true });
+		expect(output[0]).toMatchObject({ messageId, status: 'Pending' });
+		expect(output[1].error).toMatchObject({
+			message: `Invalid parameter: Options › Message ID: "${messageId}" is already the message ID of item 0: each message needs its own (leave it empty and the node generates one per item)`,
+		});
+		expect(sandbox().control.exchanges({ operation: 'addFaultReport' }).length).toBe(before + 1);
+	});
+
 	it('Full Response gives the whole parsed answer and the values sent', async () => {
 		const ref = uniqueReference();
 		const [json] = await run(raiseParameters({ buyerFaultReference: ref, options: { output: 'full' } }));

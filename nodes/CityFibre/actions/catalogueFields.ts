@@ -78,7 +78,7 @@ export interface FieldPlan {
 /** Automatic values a user may sensibly set: the rest (sentAt, sellerIdentifier) always come from the node. */
 const OVERRIDABLE: Readonly<Partial<Record<AutoValue, string>>> = {
 	messageId:
-		'Leave empty to let the node generate one. The generated ID is stable for each item within an execution, so a repeat after n8n\'s "Retry On Fail" carries the same ID.',
+		'Leave empty to let the node generate one. The generated ID is stable for each item within an execution, so a repeat after n8n\'s "Retry On Fail" carries the same ID. A value you set must differ per item (map it from the item).',
 	correlationId: 'Leave empty to use the message ID. To tie a reservation to an earlier availability query, map that query\'s correlationId.',
 	apiVersion: 'Leave empty to use the API version from the credential',
 	buyerIdentifier: 'Leave empty to use the buyer identifier from the credential',

@@ -11,7 +11,7 @@ import type { CityFibreCredentials, CityFibreResult } from '../transport';
 import { callCityFibre } from '../transport';
 import type { OperationUi } from './catalogueFields';
 import { additionalFieldsProperties, collectValues, labelOf, mainProperties, overrideOptions, setPath } from './catalogueFields';
-import { toNodeError } from './errors';
+import { ParameterError, toNodeError } from './errors';
 import { applyExtraFields, extraFieldsOption } from './extraFields';
 import type { OutputFormat } from './output';
 import { outputOf } from './output';
@@ -22,6 +22,8 @@ export interface ItemContext {
 	credentials: CityFibreCredentials;
 	ids: StableIds;
 	signal?: AbortSignal;
+	/** Message IDs set under Options in this run, with the item that used each first. */
+	messageIds: Map<string, number>;
 }
 
 export interface OperationModule {
@@ -111,6 +113,21 @@ function lastStep(path: string): string {
 	return path.split('.').pop() as string;
 }
 
+/**
+ * A message ID matches a request with its answer, so two items of one run must not share one: a
+ * fixed text under Options › Message ID would otherwise go out with every item of the batch.
+ */
+function claimMessageId(context: ItemContext, messageId: string, itemIndex: number): void {
+	const first = context.messageIds.get(messageId);
+	if (first !== undefined && first !== itemIndex) {
+		throw new ParameterError(
+			'Options › Message ID',
+			`"${messageId}" is already the message ID of item ${first}: each message needs its own (leave it empty and the node generates one per item)`,
+		);
+	}
+	context.messageIds.set(messageId, itemIndex);
+}
+
 export interface SendHooks {
 	/** Adds operation-specific keys to a successful output (e.g. the triage summary). */
 	shape?: (json: IDataObject, result: CityFibreResult, options: IDataObject) => void;
@@ -136,6 +153,7 @@ export async function sendOperation(
 			if (empty) setPath(values, path, context.ids.reference(itemIndex, path));
 			generated[`${lastStep(path)}Generated`] = empty;
 		}
+		if (messageId !== undefined) claimMessageId(context, messageId, itemIndex);
 		errorContext.messageId = messageId ?? context.ids.messageId(itemIndex);
 		const reference = values[buyerFaultReference.name];
 		if (typeof reference === 'string') errorContext.buyerFaultReference = reference;

@@ -47,6 +47,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		credentials: credentialsFromN8n(data, node.credentials?.[CREDENTIAL_TYPE]?.id ?? undefined),
 		ids: stableIds(this),
 		signal: cancelSignal(this),
+		messageIds: new Map(),
 	};
 
 	const returnData: INodeExecutionData[] = [];
