@@ -310,7 +310,7 @@ export const faultDetailsInNotification = group(
 export const appointmentLeaves = {
 	appointmentReservationKey: leaf('appointmentReservationKey', {
 		displayName: 'Appointment Reservation Key',
-		description: 'The key returned by Appointment > Reserve. Required for Service Outage, not allowed otherwise',
+		description: 'The key returned by Appointment > Reserve. On Raise it is required for a Service Outage and not allowed for other fault types',
 		required: false,
 		confidence: 'EXCERPT',
 	}),
