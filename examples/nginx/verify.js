@@ -64,7 +64,7 @@ function issue(cn, issuer, kind) {
 
 /**
  * @param {string} secret
- * @param {Array<{ headers: http.IncomingHttpHeaders, started: boolean }>} seen
+ * @param {Array<{ url: string, headers: http.IncomingHttpHeaders, started: boolean }>} seen
  */
 function triggerServer(secret, seen) {
 	const { CityFibreTicketingTrigger } = require(path.join(dist, 'CityFibreTicketingTrigger.node.js'));
@@ -100,7 +100,7 @@ function triggerServer(secret, seen) {
 			getResponseObject: () => res,
 		};
 		const result = await node.webhook.call(context);
-		seen.push({ headers: req.headers, started: Boolean(result.workflowData) });
+		seen.push({ url: String(req.url), headers: req.headers, started: Boolean(result.workflowData) });
 	});
 }
 
@@ -182,7 +182,7 @@ async function main() {
 	fs.writeFileSync(path.join(dir, 'cityfibre-client-ca.pem'), cityFibreCa.certPem);
 
 	const secret = randomBytes(24).toString('base64url');
-	/** @type {Array<{ headers: http.IncomingHttpHeaders, started: boolean }>} */
+	/** @type {Array<{ url: string, headers: http.IncomingHttpHeaders, started: boolean }>} */
 	const seen = [];
 	const upstream = triggerServer(secret, seen);
 	await new Promise((resolve) => upstream.listen(0, '127.0.0.1', () => resolve(undefined)));
@@ -262,6 +262,10 @@ async function main() {
 		check(last?.started === true, 'the workflow was started once');
 		check(last?.headers['x-ssl-client-verify'] === 'SUCCESS', 'nginx told n8n the certificate was verified', String(last?.headers['x-ssl-client-verify']));
 		check(last?.headers['x-forwarded-for'] === '127.0.0.1', 'X-Forwarded-For ends with the caller nginx saw', String(last?.headers['x-forwarded-for']));
+
+		r = await send(`${base}${PATH}/notifyInProgress`, { body: notification('NGX-3b'), tls: asCityFibre });
+		check(r.status === 200 && r.body.includes('<messageId>NGX-3b</messageId><responseCode>200</responseCode>'), "a notification's name after the path (…/notifyInProgress) reaches the same trigger", `${r.status} ${r.body.slice(0, 120)}`);
+		check(seen[seen.length - 1]?.url === PATH && seen[seen.length - 1]?.started === true, 'as the one production path, and starts the workflow', String(seen[seen.length - 1]?.url));
 
 		r = await send(`${base}${PATH}`, { body: notification('NGX-4'), headers: { [HEADER]: 'forged', 'X-Forwarded-For': '203.0.113.66' }, tls: asCityFibre });
 		check(r.status === 200, "a caller's own shared header and X-Forwarded-For do not get in the way", String(r.status));
