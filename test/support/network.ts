@@ -106,25 +106,44 @@ export interface ConnectProxy {
 	tunnels: string[];
 	/** The Proxy-Authorization header of each CONNECT. */
 	authorizations: Array<string | undefined>;
+	/** The Host header of each CONNECT. */
+	hosts: Array<string | undefined>;
 	close(): Promise<void>;
 }
 
-/** An HTTP forward proxy that only does CONNECT; with `requireAuth` ("user:password") it answers 407 to anyone else. */
-export async function startConnectProxy(options: { requireAuth?: string } = {}): Promise<ConnectProxy> {
+/** The host and port of a CONNECT target in authority form: `host:port`, or `[v6]:port` for an IPv6 address. */
+function parseAuthority(target: string): { host: string; port: number } | undefined {
+	const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d+)$/.exec(target);
+	if (!match) return undefined;
+	return { host: match[1] ?? match[2], port: Number(match[3]) };
+}
+
+/**
+ * An HTTP forward proxy that only does CONNECT, to targets in authority form (an IPv6 address in
+ * brackets; anything else is a 400). With `requireAuth` ("user:password") it answers 407 to anyone
+ * else. `dial` is where it connects for a target host, as its own name resolution would: every test
+ * server listens on 127.0.0.1 only, so `{ '::1': '127.0.0.1' }` lets a test aim at an IPv6 address.
+ */
+export async function startConnectProxy(options: { requireAuth?: string; dial?: Record<string, string> } = {}): Promise<ConnectProxy> {
 	const sockets = new Set<net.Socket>();
-	const proxy: ConnectProxy = { url: '', port: 0, tunnels: [], authorizations: [], close: () => Promise.resolve() };
+	const proxy: ConnectProxy = { url: '', port: 0, tunnels: [], authorizations: [], hosts: [], close: () => Promise.resolve() };
 	const server = http.createServer((_req, res) => res.writeHead(405).end());
 	server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
 		client.on('error', () => undefined);
 		const authorization = req.headers['proxy-authorization'];
 		proxy.authorizations.push(authorization);
+		proxy.hosts.push(req.headers.host);
 		if (options.requireAuth && authorization !== `Basic ${Buffer.from(options.requireAuth).toString('base64')}`) {
 			client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="isp"\r\n\r\n');
 			return;
 		}
+		const target = parseAuthority(req.url ?? '');
+		if (!target) {
+			client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+			return;
+		}
 		proxy.tunnels.push(req.url ?? '');
-		const [host, port] = (req.url ?? '').split(':');
-		const upstream = net.connect(Number(port), host, () => {
+		const upstream = net.connect(target.port, options.dial?.[target.host] ?? target.host, () => {
 			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
 			if (head.length) upstream.write(head);
 			pipeBoth(client, upstream, sockets);

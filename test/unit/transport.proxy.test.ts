@@ -1,4 +1,4 @@
-import { bypassesProxy, describeProxy, proxyFor } from '../../nodes/CityFibre/transport/proxy';
+import { bypassesProxy, connectRequest, describeProxy, proxyFor } from '../../nodes/CityFibre/transport/proxy';
 
 const gateway = new URL('https://api-gw.cityfibre.com:41223/prod/api2');
 
@@ -58,5 +58,38 @@ describe('bypassesProxy', () => {
 describe('describeProxy', () => {
 	it('never shows the proxy user name or password', () => {
 		expect(describeProxy(new URL('http://isp-user:s3cret@proxy.isp.example:3128'))).toBe('http://proxy.isp.example:3128');
+	});
+});
+
+describe('the CONNECT request', () => {
+	const proxy = new URL('http://proxy.isp.example:3128');
+
+	it('puts an IPv6 target in brackets, in the request target and the Host header', () => {
+		expect(connectRequest(proxy, { host: '::1', port: 41223 })).toMatchObject({ path: '[::1]:41223', headers: { host: '[::1]:41223' } });
+	});
+
+	it('does not bracket an IPv6 target twice', () => {
+		expect(connectRequest(proxy, { host: '[2001:db8::7]', port: 443 })).toMatchObject({ path: '[2001:db8::7]:443', headers: { host: '[2001:db8::7]:443' } });
+	});
+
+	it('writes a host name and an IPv4 address as they are', () => {
+		expect(connectRequest(proxy, { host: 'api-gw.cityfibre.com', port: 41223 })).toMatchObject({
+			path: 'api-gw.cityfibre.com:41223',
+			headers: { host: 'api-gw.cityfibre.com:41223' },
+		});
+		expect(connectRequest(proxy, { host: '10.0.0.1', port: 41223 })).toMatchObject({ path: '10.0.0.1:41223', headers: { host: '10.0.0.1:41223' } });
+	});
+
+	it('uses port 443 when the target names none', () => {
+		expect(connectRequest(proxy, { hostname: 'api-gw.cityfibre.com' }).path).toBe('api-gw.cityfibre.com:443');
+	});
+
+	it('dials an IPv6 proxy at its bare address, on its port', () => {
+		expect(connectRequest(new URL('http://[::1]:3128'), { host: 'api-gw.cityfibre.com', port: 41223 })).toMatchObject({ host: '::1', port: '3128' });
+	});
+
+	it('sends the user name and password in the proxy URL as Basic proxy authorization', () => {
+		const request = connectRequest(new URL('http://isp%40user:p%3Ass@proxy.isp.example:3128'), { host: 'api-gw.cityfibre.com', port: 41223 });
+		expect(request.headers).toEqual({ host: 'api-gw.cityfibre.com:41223', 'proxy-authorization': `Basic ${Buffer.from('isp@user:p:ss').toString('base64')}` });
 	});
 });

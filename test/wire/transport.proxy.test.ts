@@ -82,6 +82,23 @@ describe('HTTPS_PROXY', () => {
 	});
 });
 
+describe('an IPv6 address as the base URL host', () => {
+	let dialling: ConnectProxy;
+	beforeAll(async () => {
+		dialling = await startConnectProxy({ dial: { '::1': '127.0.0.1' } });
+	});
+	afterAll(() => dialling.close());
+
+	it('is asked of the proxy in brackets, as authority form requires, and the call goes through', async () => {
+		process.env.HTTPS_PROXY = dialling.url;
+		const base = new URL(sandbox().baseUrl);
+		base.hostname = '[::1]';
+		expect((await call(credentials({ baseUrl: base.href }))).httpStatus).toBe(200);
+		expect(dialling.tunnels).toEqual([`[::1]:${sandbox().port}`]);
+		expect(dialling.hosts).toEqual([`[::1]:${sandbox().port}`]);
+	});
+});
+
 describe('a proxy that wants a password', () => {
 	let guarded: ConnectProxy;
 	beforeAll(async () => {

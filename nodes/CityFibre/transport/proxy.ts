@@ -7,6 +7,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { isIPv6 } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 type Env = Record<string, string | undefined>;
@@ -25,6 +26,30 @@ function bare(host: string): string {
 
 function defaultPort(url: URL): string {
 	return url.port || (url.protocol === 'http:' ? '80' : '443');
+}
+
+/**
+ * `host:port` in authority form, the CONNECT target and its Host header (RFC 9110 §7.2, §9.3.6):
+ * an IPv6 literal goes in brackets (`[::1]:443`), host names and IPv4 addresses as they are.
+ */
+export function authority(host: string, port: number | string): string {
+	const name = host.replace(/^\[|\]$/g, '');
+	return isIPv6(name) ? `[${name}]:${port}` : `${name}:${port}`;
+}
+
+/** What the CONNECT request to `proxy` for a connection to `target` is made of. */
+export function connectRequest(
+	proxy: URL,
+	target: Pick<https.RequestOptions, 'host' | 'hostname' | 'port'>,
+): Pick<http.RequestOptions, 'host' | 'port' | 'path' | 'headers'> {
+	const path = authority(target.host ?? target.hostname ?? 'localhost', target.port ?? 443);
+	const headers: http.OutgoingHttpHeaders = { host: path };
+	if (proxy.username || proxy.password) {
+		const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+		headers['proxy-authorization'] = `Basic ${Buffer.from(user).toString('base64')}`;
+	}
+	// URL keeps an IPv6 proxy's brackets in `hostname`; the socket wants the bare address.
+	return { host: proxy.hostname.replace(/^\[|\]$/g, ''), port: defaultPort(proxy), path, headers };
 }
 
 /** Whether NO_PROXY / no_proxy exempts the target: `*`, host names, `.domain` / `*.domain` suffixes, optional `:port`. */
@@ -98,18 +123,9 @@ export class TunnellingAgent extends https.Agent {
 
 	createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
 		const done = callback as (err: Error | null, stream?: Duplex) => void;
-		const target = `${options.host ?? options.hostname}:${options.port ?? 443}`;
-		const headers: http.OutgoingHttpHeaders = { host: target };
-		if (this.proxy.username || this.proxy.password) {
-			const user = `${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`;
-			headers['proxy-authorization'] = `Basic ${Buffer.from(user).toString('base64')}`;
-		}
 		const request = (this.proxy.protocol === 'https:' ? https : http).request({
-			host: this.proxy.hostname,
-			port: defaultPort(this.proxy),
+			...connectRequest(this.proxy, options),
 			method: 'CONNECT',
-			path: target,
-			headers,
 			agent: false,
 		});
 		const where = describeProxy(this.proxy);
