@@ -204,6 +204,28 @@ describe('collecting parameter values back into a message', () => {
 		expect(values.reportDateTime).toBe('2025-06-02T08:40:00+01:00');
 	});
 
+	it('writes a time typed with a one-digit hour as HH:MM, as a main field and under Additional Fields', () => {
+		const reserve = { ...everyFieldParameters('appointment', 'reserve'), appointmentStartTime: '8:00' };
+		expect(collectValues(executeContext({ parameters: reserve }), 0, RESOURCES.appointment.reserve.ui).values.appointmentSlot).toMatchObject({ appointmentStartTime: '08:00' });
+		const base = everyFieldParameters('faultReport', 'amend');
+		const amend = { ...base, additionalFields: { ...(base.additionalFields as object), appointmentStartTime: '8:00', appointmentEndTime: '1:00' } };
+		expect(collectValues(executeContext({ parameters: amend }), 0, RESOURCES.faultReport.amend.ui).values.appointment).toMatchObject({
+			appointmentStartTime: '08:00',
+			appointmentEndTime: '01:00',
+		});
+	});
+
+	it.each(['25:00', '8:5', '8.00'])('still refuses the time %p, naming the field', (time) => {
+		const parameters = { ...everyFieldParameters('appointment', 'reserve'), appointmentStartTime: time };
+		const { ui } = RESOURCES.appointment.reserve;
+		const definition = OPERATIONS[ui.operation].request;
+		const { values } = collectValues(executeContext({ parameters }), 0, ui);
+		expect(validationIssues(definition, fillAutoValues(definition, values, { buyerIdentifier: 'SPDEV1' }))).toEqual([
+			{ path: 'appointmentSlot.appointmentStartTime', message: `must be a time as HH:MM (got "${time}")` },
+		]);
+		expect(labelOf(ui, 'appointmentSlot.appointmentStartTime')).toBe('Appointment Start Time');
+	});
+
 	it('passes message and correlation ID overrides beside the values, and other overrides inside them', () => {
 		const parameters = {
 			...everyFieldParameters('appointment', 'reserve'),

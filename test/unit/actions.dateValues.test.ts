@@ -1,4 +1,4 @@
-import { normaliseDate, normaliseDateTime } from '../../nodes/CityFibre/actions/dateValues';
+import { normaliseDate, normaliseDateTime, normaliseTime } from '../../nodes/CityFibre/actions/dateValues';
 
 describe('date-times for CityFibre', () => {
 	it("gives a wall time from the date picker the workflow zone's summer offset", () => {
@@ -47,5 +47,20 @@ describe('dates for CityFibre', () => {
 
 	it('keeps a plain date', () => {
 		expect(normaliseDate('2025-06-03', 'UTC')).toBe('2025-06-03');
+	});
+});
+
+describe('times for CityFibre', () => {
+	it('gives a one-digit hour its leading zero: 8:00 is 08:00', () => {
+		expect(normaliseTime('8:00')).toBe('08:00');
+		expect(normaliseTime(' 9:30 ')).toBe('09:30');
+	});
+
+	it('keeps a time already written HH:MM', () => {
+		expect(normaliseTime('13:00')).toBe('13:00');
+	});
+
+	it.each(['25:00', '8:5', '8.00', '8:00:00', '8am', ''])('leaves %p for the validator to name', (text) => {
+		expect(normaliseTime(text)).toBe(text);
 	});
 });

@@ -172,6 +172,33 @@ describe('Appointment › Query Availability and Reserve, then a Service Outage 
 	});
 });
 
+describe('Appointment › Reserve', () => {
+	it('sends a start time typed with a one-digit hour (8:00) as HH:MM (08:00)', async () => {
+		const addressKey = `UPRN-${process.pid}-2`;
+		const [query] = await run({
+			resource: 'appointment',
+			operation: 'queryAvailability',
+			addressKey,
+			appointmentsFrom: sandbox().control.clock().now.slice(0, 10),
+			appointmentType: 'REPAIR',
+			productName: 'ftthl2r',
+		});
+		const morning = (query.appointmentSlots as IDataObject[]).find((slot) => slot.appointmentStartTime === '08:00') as IDataObject;
+		const [reserved] = await run({
+			resource: 'appointment',
+			operation: 'reserve',
+			appointmentDate: morning.appointmentDate,
+			appointmentStartTime: '8:00',
+			appointmentEndTime: '13:00',
+			appointmentType: 'REPAIR',
+			productName: 'ftthl2r',
+			addressKey,
+		});
+		expect(reserved.appointmentReservationKey).toMatch(/^RES-/);
+		expect(sandbox().control.exchanges({ operation: 'reserveAppointment' }).at(-1)?.requestXml).toContain('<appointmentStartTime>08:00</appointmentStartTime>');
+	});
+});
+
 describe('Service Diagnostics › Run, then Raise', () => {
 	it('runs diagnostics and hands its findings to a Raise under the Raise field names', async () => {
 		const [diagnostics] = await run({ resource: 'serviceDiagnostics', operation: 'run', serviceId: 'SERVICE-DOWN-0001' });

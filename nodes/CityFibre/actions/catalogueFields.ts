@@ -20,7 +20,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { AutoValue, CrossFieldRule, Field, GroupField, LeafField, ListField, OperationName } from '../catalogue';
 import { OPERATIONS } from '../catalogue';
 import type { WritableObject, WritableValue } from '../codec';
-import { normaliseDate, normaliseDateTime } from './dateValues';
+import { normaliseDate, normaliseDateTime, normaliseTime } from './dateValues';
 
 /** How one n8n operation presents one catalogue operation. */
 export interface OperationUi {
@@ -412,6 +412,7 @@ function leafValue(field: LeafField, raw: unknown, timezone: string): WritableVa
 	if (raw === undefined || raw === null) return undefined;
 	if (field.type === 'dateTime') return normaliseDateTime(raw, timezone) as WritableValue;
 	if (field.type === 'date') return normaliseDate(raw, timezone) as WritableValue;
+	if (field.type === 'time' && typeof raw === 'string') return normaliseTime(raw) as WritableValue;
 	if (typeof raw === 'string') return raw.trim();
 	if (typeof raw === 'number' && field.type !== 'boolean') return String(raw);
 	return raw as WritableValue;

@@ -2,13 +2,14 @@
  * Dates as CityFibre needs them, from whatever n8n hands over: the date picker gives a wall time
  * without a zone ("2025-06-02T08:40:00"), an expression such as {{ $now }} gives a zoned ISO text
  * or a date object. CityFibre needs ISO 8601 with a zone, so a wall time is read in the
- * workflow's time zone, as the user meant it. Text that is not a date is left for the validator
- * to name.
+ * workflow's time zone, as the user meant it. A time of day typed or exported with a one-digit
+ * hour ("8:00") gets its leading zero. Text that is not a date is left for the validator to name.
  */
 
 const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?$/;
 const ZONED = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 const DATE_PREFIX = /^(\d{4}-\d{2}-\d{2})T/;
+const ONE_DIGIT_HOUR = /^(\d):(\d{2})$/;
 
 function pad(n: number): string {
 	return String(Math.abs(n)).padStart(2, '0');
@@ -96,4 +97,11 @@ export function normaliseDate(raw: unknown, timeZone: string): unknown {
 		if (!Number.isNaN(instant.getTime())) return dayIn(instant, timeZone);
 	}
 	return prefix[1];
+}
+
+/** A time of day as HH:MM: "8:00" → "08:00". CityFibre's times have no seconds, so H:MM:SS is left as it is. */
+export function normaliseTime(raw: unknown): unknown {
+	if (typeof raw !== 'string') return raw;
+	const text = raw.trim();
+	return text.replace(ONE_DIGIT_HOUR, '0$1:$2');
 }
