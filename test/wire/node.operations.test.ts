@@ -128,17 +128,22 @@ describe('Fault Report › Accept and Reject Resolution', () => {
 	});
 });
 
+/** Appointment › Query Availability for REPAIR visits at `addressKey`, from the sandbox's today. */
+async function queryAvailability(addressKey: string) {
+	return await run({
+		resource: 'appointment',
+		operation: 'queryAvailability',
+		addressKey,
+		appointmentsFrom: sandbox().control.clock().now.slice(0, 10),
+		appointmentType: 'REPAIR',
+		productName: 'ftthl2r',
+	});
+}
+
 describe('Appointment › Query Availability and Reserve, then a Service Outage Raise', () => {
 	it('lists slots, reserves one, and raises the outage with the reservation key mapped from the output', async () => {
 		const addressKey = `UPRN-${process.pid}-1`;
-		const [query] = await run({
-			resource: 'appointment',
-			operation: 'queryAvailability',
-			addressKey,
-			appointmentsFrom: sandbox().control.clock().now.slice(0, 10),
-			appointmentType: 'REPAIR',
-			productName: 'ftthl2r',
-		});
+		const [query] = await queryAvailability(addressKey);
 		const slots = query.appointmentSlots as IDataObject[];
 		expect(slots.length).toBeGreaterThan(0);
 		expect(slots[0]).toEqual({ appointmentDate: expect.any(String), appointmentStartTime: '08:00', appointmentEndTime: '13:00' });
@@ -175,14 +180,7 @@ describe('Appointment › Query Availability and Reserve, then a Service Outage 
 describe('Appointment › Reserve', () => {
 	it('sends a start time typed with a one-digit hour (8:00) as HH:MM (08:00)', async () => {
 		const addressKey = `UPRN-${process.pid}-2`;
-		const [query] = await run({
-			resource: 'appointment',
-			operation: 'queryAvailability',
-			addressKey,
-			appointmentsFrom: sandbox().control.clock().now.slice(0, 10),
-			appointmentType: 'REPAIR',
-			productName: 'ftthl2r',
-		});
+		const [query] = await queryAvailability(addressKey);
 		const morning = (query.appointmentSlots as IDataObject[]).find((slot) => slot.appointmentStartTime === '08:00') as IDataObject;
 		const [reserved] = await run({
 			resource: 'appointment',
