@@ -11,7 +11,7 @@
 import { OUTCOME_HINTS } from '../../nodes/CityFibre/transport/outcomes';
 import { clientCertificate, createTestCa } from '../support/badCerts';
 import type { N8nInstance } from './support/n8n';
-import { nodeOutput, nodesRun, startN8nWithPackage } from './support/n8n';
+import { ACTION_NODE, TOOL_NODE, TRIGGER_NODE, nodeOutput, nodesRun, startN8nWithPackage } from './support/n8n';
 import type { E2eSandbox, NotificationRecord } from './support/sandbox';
 import { allSettled, startE2eSandbox } from './support/sandbox';
 import { selectedLines } from './support/run';
@@ -94,6 +94,10 @@ export function describeEndToEnd(line: Line): void {
 		}, 2 * MINUTE);
 
 		const executionsOf = (file: ExampleFile) => n8n.executions(workflowIds[file] as string);
+
+		test("n8n loads the action node, the trigger, and the action node's AI-tool variant", async () => {
+			expect((await n8n.packageNodeTypes()).sort()).toEqual([ACTION_NODE, TOOL_NODE, TRIGGER_NODE].sort());
+		}, MINUTE);
 
 		test('every shipped example is imported whole and active', async () => {
 			for (const file of EXAMPLE_FILES) {

@@ -12,6 +12,8 @@ import { rt } from './runtime';
 export const PACKAGE_NAME = 'n8n-nodes-cityfibre';
 export const ACTION_NODE = `${PACKAGE_NAME}.cityFibreTicketing`;
 export const TRIGGER_NODE = `${PACKAGE_NAME}.cityFibreTicketingTrigger`;
+/** The variant n8n derives from a `usableAsTool` node for its AI Agent's tools. */
+export const TOOL_NODE = `${PACKAGE_NAME}.cityFibreTicketingTool`;
 export const CREDENTIAL_TYPE = 'cityFibreTicketingApi';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,6 +49,8 @@ export interface N8nInstance {
 	waitForExecutions(workflowId: string, done: (executions: Json[]) => boolean, what: string, timeoutMs?: number): Promise<Json[]>;
 	/** Stops and starts the server on the same folder and port (memory gone, database kept). */
 	restart(): Promise<void>;
+	/** The names of the node types n8n loaded from this package. */
+	packageNodeTypes(): Promise<string[]>;
 	/** The last lines n8n printed, for assertion messages. */
 	logTail(lines?: number): string;
 	stop(): Promise<void>;
@@ -141,6 +145,7 @@ function instance(
 			return id;
 		},
 		withDataTables: (workflows) => rt.withDataTables(baseUrl, session.cookie, workflows),
+		packageNodeTypes: async () => (await rt.nodeTypeNames(baseUrl, session.cookie)).filter((n) => n.startsWith(`${PACKAGE_NAME}.`)),
 		dataTableRows: (name) => rt.dataTableRows(baseUrl, session.cookie, name),
 		callWebhook: (webhookPath, body) => rt.callWebhook(baseUrl, webhookPath, { body, timeoutMs: 60_000 }),
 		async submitForm(formPath, values) {
