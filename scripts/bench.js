@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Codec benchmarks on the built package (`npm run bench` builds first).
+ * Codec and transport benchmarks on the built package (`npm run bench` builds first).
  *
  * Every figure is a RATIO against a baseline measured in the same run, on the same machine, with
  * the same input, so results compare across machines:
@@ -9,10 +9,16 @@
  *   - refusing a hostile doc vs reading a normal notification (plus the absolute time, which must
  *                               stay well under a second, and what a bare parser does with it)
  *   - validating a message   vs JSON.stringify of the same values
+ *   - connection reuse       TRANSPORT_CALLS sequential requestServiceDiagnostics through
+ *                               callCityFibre on its pooled keep-alive agent vs the same calls with
+ *                               the pool retired after each call (a new agent and TLS connection per
+ *                               call, as n8n's request helpers do), over mutual TLS to an in-process
+ *                               sandbox on 127.0.0.1; with the sandbox's handshake count of each side
  * Subject and baseline run in alternating rounds; each figure is the median round.
  *
  * Results: a table on stdout and JSON in bench/results/ (gitignored). Exit code 1 when a hostile
- * document is not refused with its own error, or its refusal takes a second or more.
+ * document is not refused with its own error, or its refusal takes a second or more, or when the
+ * connection-reuse measurement cannot run at all (its figures themselves never fail the run).
  */
 const fs = require('node:fs');
 const Module = require('node:module');
@@ -30,6 +36,10 @@ const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 const REFUSAL_BUDGET_MS = 1000;
 const ROUNDS = 7;
 const ROUND_MS = 40;
+/** Connection reuse: calls per round, rounds per side (after one warm-up round of TRANSPORT_WARMUP_CALLS each). */
+const TRANSPORT_CALLS = 100;
+const TRANSPORT_ROUNDS = 3;
+const TRANSPORT_WARMUP_CALLS = 10;
 
 const codec = require(path.join(ROOT, 'dist/nodes/CityFibre/codec'));
 const catalogue = require(path.join(ROOT, 'dist/nodes/CityFibre/catalogue'));
@@ -280,6 +290,163 @@ console.log(
 	),
 );
 
+// --- connection reuse --------------------------------------------------------------------------------
+
+/**
+ * @typedef {{ handshakes: number, resumedSessions: number, requests: number }} SandboxCounters
+ * @typedef {{ us: number, callsPerSecond: number, handshakes: number, resumedSessions: number, requests: number }} TransportRound
+ */
+
+/**
+ * Issue 4's claim that connections are reused ("a workflow that raises 1,000 tickets does not pay
+ * 1,000 TLS handshakes"). Both sides run the package's real path, callCityFibre, against an
+ * in-process sandbox on 127.0.0.1 over mutual TLS, with a read-only call that creates nothing. The
+ * baseline retires the agent pool (closeAllAgents) after every call, so each call builds a new
+ * agent and opens a new TLS connection, as n8n's request helpers do. Every round starts with an
+ * empty pool; the sandbox counts each round's handshakes and requests.
+ */
+async function measureConnectionReuse() {
+	const { startSandbox } = require(path.join(ROOT, 'dist/sandbox'));
+	const transport = require(path.join(ROOT, 'dist/nodes/CityFibre/transport'));
+	// The sandbox makes its certificates on first start: this run's own, removed at the end.
+	const certsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityfibre-bench-certs-'));
+	/** @type {{ baseUrl: string, certs: any, control: { stats(): SandboxCounters }, close(): Promise<void> } | undefined} */
+	let sandbox;
+	try {
+		sandbox = await startSandbox({ certsDir, host: '127.0.0.1', port: 0, autoProgress: false, seed: 1 });
+		const sb = /** @type {NonNullable<typeof sandbox>} */ (sandbox);
+		// As test/support/badCerts.ts sandboxCredentials builds them.
+		const credentials = {
+			environment: 'sandbox',
+			baseUrl: sb.baseUrl,
+			buyerIdentifier: 'SPDEV1',
+			certificateFormat: 'pem',
+			certificate: sb.certs.buyer.cert,
+			privateKey: sb.certs.buyer.key,
+			caBundle: sb.certs.ca.cert,
+		};
+		const diagnostics = { serviceId: 'SERVICE-0001' };
+
+		async function call() {
+			const result = await transport.callCityFibre(credentials, 'requestServiceDiagnostics', diagnostics);
+			// A retry would open another connection and skew both the time and the handshake count.
+			if (result.httpStatus !== 200 || result.attempts !== 1) {
+				throw new Error(`requestServiceDiagnostics answered HTTP ${result.httpStatus} after ${result.attempts} attempt(s)`);
+			}
+		}
+
+		/**
+		 * @param {boolean} fresh a new agent (and TLS connection) per call
+		 * @param {number} calls
+		 * @returns {Promise<TransportRound>}
+		 */
+		async function transportRound(fresh, calls) {
+			transport.closeAllAgents();
+			const before = sb.control.stats();
+			const start = performance.now();
+			for (let i = 0; i < calls; i++) {
+				await call();
+				if (fresh) transport.closeAllAgents();
+			}
+			const ms = performance.now() - start;
+			const after = sb.control.stats();
+			return {
+				us: (ms * 1000) / calls,
+				callsPerSecond: (calls * 1000) / ms,
+				handshakes: after.handshakes - before.handshakes,
+				resumedSessions: after.resumedSessions - before.resumedSessions,
+				requests: after.requests - before.requests,
+			};
+		}
+
+		await transportRound(false, TRANSPORT_WARMUP_CALLS);
+		await transportRound(true, TRANSPORT_WARMUP_CALLS);
+		/** @type {TransportRound[]} */
+		const pooled = [];
+		/** @type {TransportRound[]} */
+		const fresh = [];
+		for (let i = 0; i < TRANSPORT_ROUNDS; i++) {
+			pooled.push(await transportRound(false, TRANSPORT_CALLS));
+			fresh.push(await transportRound(true, TRANSPORT_CALLS));
+		}
+		const subjectUs = median(pooled.map((r) => r.us));
+		const baselineUs = median(fresh.map((r) => r.us));
+		const asClaimed =
+			pooled.every((r) => r.handshakes === 1 && r.requests === TRANSPORT_CALLS) &&
+			fresh.every((r) => r.handshakes === TRANSPORT_CALLS && r.requests === TRANSPORT_CALLS);
+		rows.push({
+			group: 'transport',
+			case: `${TRANSPORT_CALLS} sequential requestServiceDiagnostics through callCityFibre`,
+			baseline: 'the same calls with the agent pool retired (closeAllAgents) after each call: a new agent and TLS connection per call',
+			subjectUs,
+			baselineUs,
+			ratio: subjectUs / baselineUs,
+			subjectCallsPerSecond: 1e6 / subjectUs,
+			baselineCallsPerSecond: 1e6 / baselineUs,
+			speedup: baselineUs / subjectUs,
+			asClaimed,
+			subjectRounds: pooled,
+			baselineRounds: fresh,
+		});
+	} finally {
+		transport.closeAllAgents();
+		await sandbox?.close();
+		fs.rmSync(certsDir, { recursive: true, force: true });
+	}
+}
+
+/**
+ * One figure per round, or one figure when every round agrees.
+ * @param {TransportRound[]} rounds
+ * @param {'handshakes' | 'resumedSessions' | 'requests'} key
+ */
+function perRound(rounds, key) {
+	const values = rounds.map((r) => r[key]);
+	return values.every((v) => v === values[0]) ? `${values[0]} (every round)` : values.join(', ');
+}
+
+function printConnectionReuse() {
+	const row = rows.find((r) => r.group === 'transport');
+	if (!row) return;
+	const pooled = /** @type {TransportRound[]} */ (row.subjectRounds);
+	const fresh = /** @type {TransportRound[]} */ (row.baselineRounds);
+	console.log(
+		`\nConnection reuse (issue 4): ${TRANSPORT_CALLS} sequential requestServiceDiagnostics through callCityFibre over mutual TLS to an in-process sandbox,\n` +
+			'pooled keep-alive agent vs the same calls with the agent pool retired (closeAllAgents) after each call, i.e. a new agent and\n' +
+			`TLS connection per call as n8n's request helpers make; median of ${TRANSPORT_ROUNDS} rounds, handshakes and requests counted by the sandbox`,
+	);
+	console.log(
+		table(
+			['side', 'calls/s', 'per call', 'ratio (calls/s)', 'TLS handshakes per round', 'resumed', 'requests per round'],
+			[
+				[
+					'pooled keep-alive agent',
+					Number(row.subjectCallsPerSecond).toFixed(0),
+					formatUs(Number(row.subjectUs)),
+					formatRatio(Number(row.speedup)),
+					perRound(pooled, 'handshakes'),
+					perRound(pooled, 'resumedSessions'),
+					perRound(pooled, 'requests'),
+				],
+				[
+					'new TLS connection per call',
+					Number(row.baselineCallsPerSecond).toFixed(0),
+					formatUs(Number(row.baselineUs)),
+					formatRatio(1),
+					perRound(fresh, 'handshakes'),
+					perRound(fresh, 'resumedSessions'),
+					perRound(fresh, 'requests'),
+				],
+			],
+		),
+	);
+	console.log(
+		row.asClaimed
+			? `As claimed: the pooled side paid 1 handshake per ${TRANSPORT_CALLS} calls, the baseline one per call.`
+			: `NOT as claimed: expected 1 handshake per round pooled and ${TRANSPORT_CALLS} per round fresh, each with ${TRANSPORT_CALLS} requests.`,
+	);
+}
+
 function gitCommit() {
 	try {
 		return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -288,23 +455,47 @@ function gitCommit() {
 	}
 }
 
-const stamp = new Date().toISOString();
-const report = {
-	date: stamp,
-	commit: gitCommit(),
-	node: process.version,
-	cpu: os.cpus()[0]?.model ?? 'unknown',
-	cores: os.cpus().length,
-	method: { rounds: ROUNDS, roundMs: ROUND_MS, statistic: 'median microseconds per call', refusalBudgetMs: REFUSAL_BUDGET_MS },
-	rows,
-};
-fs.mkdirSync(RESULTS_DIR, { recursive: true });
-const file = path.join(RESULTS_DIR, `bench-${stamp.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify(report, null, '\t')}\n`);
-fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, '\t')}\n`);
-console.log(`\nResults: ${path.relative(ROOT, file)} (and bench/results/latest.json)`);
+/** The JSON report: every row, the method, and where and what it ran on. */
+function saveResults() {
+	const stamp = new Date().toISOString();
+	const report = {
+		date: stamp,
+		commit: gitCommit(),
+		node: process.version,
+		cpu: os.cpus()[0]?.model ?? 'unknown',
+		cores: os.cpus().length,
+		method: {
+			rounds: ROUNDS,
+			roundMs: ROUND_MS,
+			statistic: 'median microseconds per call',
+			refusalBudgetMs: REFUSAL_BUDGET_MS,
+			transport: { callsPerRound: TRANSPORT_CALLS, rounds: TRANSPORT_ROUNDS, warmUpCalls: TRANSPORT_WARMUP_CALLS, statistic: 'median round' },
+		},
+		rows,
+	};
+	fs.mkdirSync(RESULTS_DIR, { recursive: true });
+	const file = path.join(RESULTS_DIR, `bench-${stamp.replace(/[:.]/g, '-')}.json`);
+	fs.writeFileSync(file, `${JSON.stringify(report, null, '\t')}\n`);
+	fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, '\t')}\n`);
+	console.log(`\nResults: ${path.relative(ROOT, file)} (and bench/results/latest.json)`);
 
-if (failed) {
-	console.error('\nFAILED: a hostile document was not refused with its own error within the budget.');
-	process.exitCode = 1;
+	if (failed) {
+		console.error('\nFAILED: a hostile document was not refused with its own error within the budget.');
+		process.exitCode = 1;
+	}
 }
+
+/** @type {unknown} */
+let connectionReuseError;
+measureConnectionReuse()
+	.catch((error) => {
+		connectionReuseError = error;
+	})
+	.then(() => {
+		printConnectionReuse();
+		saveResults();
+		if (connectionReuseError) {
+			console.error('\nFAILED: the connection-reuse benchmark could not run:', connectionReuseError);
+			process.exitCode = 1;
+		}
+	});
