@@ -19,7 +19,7 @@ export class CityFibreTicketingApi implements ICredentialType {
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
 	documentationUrl = 'https://github.com/n8n-nodes-cityfibre/n8n-nodes-cityfibre#the-credential-cityfibre-ticketing-api';
 
-	icon = 'file:../nodes/CityFibre/cityfibre.svg' as const;
+	icon = { light: 'file:../nodes/CityFibre/cityfibre.svg', dark: 'file:../nodes/CityFibre/cityfibre.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CityFibreTicketingApi } from '../../credentials/CityFibreTicketingApi.credentials';
@@ -13,6 +16,12 @@ describe('the credential type', () => {
 	it('keeps its name, which workflows and the node refer to', () => {
 		expect(credential.name).toBe('cityFibreTicketingApi');
 		expect(credential.displayName).toBe('CityFibre Ticketing API');
+	});
+
+	it('shows the nodes\' light and dark icons, at paths relative to its own folder', () => {
+		expect(credential.icon).toEqual({ light: 'file:../nodes/CityFibre/cityfibre.svg', dark: 'file:../nodes/CityFibre/cityfibre.dark.svg' });
+		const folder = join(__dirname, '..', '..', 'credentials');
+		for (const icon of Object.values(credential.icon as Record<string, string>)) expect(existsSync(join(folder, icon.replace(/^file:/, '')))).toBe(true);
 	});
 
 	it('offers every environment of the catalogue, plus a custom base URL', () => {
