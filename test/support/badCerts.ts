@@ -67,7 +67,7 @@ export function createBadCertificates(ca: CertAndKey, now: Date = new Date()): B
 
 /** Credentials for calling `sandbox` with its Buyer certificate (PEM), trusting its CA; override any field. */
 export function sandboxCredentials(
-	sandbox: { baseUrl: string; certs: { buyer: CertAndKey; ca: CertAndKey } },
+	sandbox: { baseUrl: string; certs: { buyer: CertAndKey; ca: { cert: string } } },
 	overrides: Partial<CityFibreCredentials> = {},
 ): CityFibreCredentials {
 	return {

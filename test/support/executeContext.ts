@@ -21,6 +21,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { CityFibreTicketingApi } from '../../credentials/CityFibreTicketingApi.credentials';
 import { CityFibreTicketing } from '../../nodes/CityFibre/CityFibreTicketing.node';
+import { sandboxCredentials as transportCredentials } from './badCerts';
 
 /** An "expression": evaluated for each item, like `={{ $json.x }}`. */
 export type Expression = (json: IDataObject, itemIndex: number) => unknown;
@@ -199,17 +200,9 @@ export function sandboxCredentials(
 	sandbox: { baseUrl: string; certs: { ca: { cert: string }; buyer: { cert: string; encryptedKey: string; passphrase: string } } },
 	overrides: ICredentialDataDecryptedObject = {},
 ): ICredentialDataDecryptedObject {
-	return {
-		environment: 'sandbox',
-		baseUrl: sandbox.baseUrl,
-		buyerIdentifier: 'SPDEV1',
-		certificateFormat: 'pem',
-		certificate: sandbox.certs.buyer.cert,
-		privateKey: sandbox.certs.buyer.encryptedKey,
-		passphrase: sandbox.certs.buyer.passphrase,
-		caBundle: sandbox.certs.ca.cert,
-		...overrides,
-	};
+	const { buyer } = sandbox.certs;
+	const pem = transportCredentials({ ...sandbox, certs: { ...sandbox.certs, buyer: { cert: buyer.cert, key: buyer.encryptedKey } } });
+	return { ...pem, passphrase: buyer.passphrase, ...overrides } as ICredentialDataDecryptedObject;
 }
 
 /** The parameters of a valid Raise (an Impaired Service on SERVICE-0001), with `overrides` on top. */
