@@ -690,10 +690,17 @@ function createCredential(baseUrl, apiKey, credential) {
 
 const DATA_TABLE_TYPE = 'n8n-nodes-base.dataTable';
 
-/** @param {string} baseUrl @param {string} cookie */
-async function personalProjectId(baseUrl, cookie) {
-	const res = ensureOk(await rest(baseUrl, cookie, 'GET', '/projects/personal'), 'GET /rest/projects/personal');
-	return String(res.json.data.id);
+/**
+ * The owner's personal project and the ids of its data tables by name.
+ * @param {string} baseUrl @param {string} cookie
+ * @returns {Promise<{ projectId: string, ids: Map<string, string> }>}
+ */
+async function dataTablesOfOwner(baseUrl, cookie) {
+	const project = ensureOk(await rest(baseUrl, cookie, 'GET', '/projects/personal'), 'GET /rest/projects/personal');
+	const projectId = String(project.json.data.id);
+	const listed = ensureOk(await rest(baseUrl, cookie, 'GET', `/projects/${projectId}/data-tables`), 'GET data tables');
+	const tables = listed.json.data.data ?? listed.json.data;
+	return { projectId, ids: new Map(tables.map((/** @type {any} */ t) => [String(t.name), String(t.id)])) };
 }
 
 /**
@@ -725,10 +732,7 @@ function dataTablesNamedIn(workflows) {
 async function withDataTables(baseUrl, cookie, workflows) {
 	const wanted = dataTablesNamedIn(workflows);
 	if (wanted.size === 0) return workflows;
-	const projectId = await personalProjectId(baseUrl, cookie);
-	const listed = ensureOk(await rest(baseUrl, cookie, 'GET', `/projects/${projectId}/data-tables`), 'GET data tables');
-	/** @type {Map<string, string>} */
-	const ids = new Map((listed.json.data.data ?? listed.json.data).map((/** @type {any} */ t) => [String(t.name), String(t.id)]));
+	const { projectId, ids } = await dataTablesOfOwner(baseUrl, cookie);
 	for (const [name, columns] of wanted) {
 		if (ids.has(name)) continue;
 		const body = { name, columns: [...columns].map((column) => ({ name: column, type: 'string' })) };
@@ -751,11 +755,10 @@ async function withDataTables(baseUrl, cookie, workflows) {
  * @returns {Promise<any[]>}
  */
 async function dataTableRows(baseUrl, cookie, name) {
-	const projectId = await personalProjectId(baseUrl, cookie);
-	const listed = ensureOk(await rest(baseUrl, cookie, 'GET', `/projects/${projectId}/data-tables`), 'GET data tables');
-	const table = (listed.json.data.data ?? listed.json.data).find((/** @type {any} */ t) => t.name === name);
-	if (!table) throw new Error(`no data table "${name}"`);
-	const rows = ensureOk(await rest(baseUrl, cookie, 'GET', `/projects/${projectId}/data-tables/${table.id}/rows?take=50`), `GET rows of "${name}"`);
+	const { projectId, ids } = await dataTablesOfOwner(baseUrl, cookie);
+	const tableId = ids.get(name);
+	if (!tableId) throw new Error(`no data table "${name}"`);
+	const rows = ensureOk(await rest(baseUrl, cookie, 'GET', `/projects/${projectId}/data-tables/${tableId}/rows?take=50`), `GET rows of "${name}"`);
 	return rows.json.data.data ?? rows.json.data;
 }
 
